@@ -1,0 +1,88 @@
+#include "core/graph/graph_io.h"
+
+#include <cstdio>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "proto/graph.pb.h"
+#include "proto/schedule.pb.h"
+
+namespace tbp {
+namespace {
+
+using ::testing::HasSubstr;
+
+proto::Graph Sample() {
+  proto::Graph g;
+  g.set_name("sample");
+  proto::Node* x = g.add_nodes();
+  x->set_name("x");
+  x->set_kind(proto::Node::INPUT);
+  proto::Node* a = g.add_nodes();
+  a->set_name("a");
+  a->set_kind(proto::Node::COMPUTE);
+  a->set_output_bytes(1LL << 40);  // int64 beyond double precision limits in JSON.
+  a->set_forward_cost(3);
+  a->set_backward_cost(6);
+  a->add_inputs("x");
+  a->add_inputs("x");
+  g.add_outputs("a");
+  return g;
+}
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/" + name;
+}
+
+class RoundTrip : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RoundTrip, AllFormatsPreserveTheGraph) {
+  const std::string path = TempPath(std::string("g") + GetParam());
+  ASSERT_TRUE(WriteProtoFile(path, Sample()).ok());
+  proto::Graph back;
+  absl::Status s = ReadProtoFile(path, &back);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(Sample(), back))
+      << back.DebugString();
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, RoundTrip,
+                         ::testing::Values(".textproto", ".pbtxt", ".json", ".pb", ".binpb"));
+
+TEST(GraphIoTest, JsonUsesTheDeclaredFieldNames) {
+  auto json = SerializeProto(Sample(), FileFormat::kJson);
+  ASSERT_TRUE(json.ok());
+  EXPECT_THAT(*json, HasSubstr("\"output_bytes\""));
+  EXPECT_THAT(*json, HasSubstr("\"forward_cost\""));
+  EXPECT_THAT(*json, HasSubstr("\"COMPUTE\""));
+}
+
+TEST(GraphIoTest, BadInputsAreNamedErrors) {
+  proto::Graph g;
+  EXPECT_THAT(std::string(ReadProtoFile("/nonexistent/x.textproto", &g).message()),
+              HasSubstr("cannot read file '/nonexistent/x.textproto'"));
+  EXPECT_THAT(std::string(ReadProtoFile("graph.yaml", &g).message()),
+              HasSubstr("unknown extension"));
+  EXPECT_THAT(std::string(ParseProto("nodes { nam: \"x\" }", FileFormat::kText, "f", &g).message()),
+              HasSubstr("line 1"));
+  EXPECT_THAT(std::string(ParseProto("{\"nodes\": 3}", FileFormat::kJson, "f", &g).message()),
+              HasSubstr("in JSON"));
+  std::string binary = Sample().SerializeAsString();
+  EXPECT_THAT(std::string(ParseProto(binary.substr(0, binary.size() - 3), FileFormat::kBinary,
+                                     "f", &g).message()),
+              HasSubstr("truncated or corrupt"));
+}
+
+TEST(GraphIoTest, FailedWriteLeavesNoFile) {
+  EXPECT_FALSE(WriteProtoFile("/nonexistent_dir/out.textproto", Sample()).ok());
+  EXPECT_FALSE(WriteProtoFile(TempPath("out.xml"), Sample()).ok());
+  std::FILE* f = std::fopen(TempPath("out.xml").c_str(), "r");
+  EXPECT_EQ(f, nullptr);
+  if (f) std::fclose(f);
+}
+
+}  // namespace
+}  // namespace tbp
