@@ -1,0 +1,158 @@
+#include "core/schedule/planner.h"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "core/analysis/order.h"
+#include "core/schedule/budget_planner.h"
+#include "core/schedule/plan_tree.h"
+#include "core/schedule/revolve.h"
+#include "core/schedule/simple_planners.h"
+#include "core/sim/simulator.h"
+
+namespace tbp {
+namespace {
+
+// A revolve plan whose forward count exceeds this is refused rather than
+// emitted (slots too few for the length of the order).
+constexpr int64_t kMaxRevolveForwards = 200'000'000;
+
+absl::StatusOr<Schedule> Emit(const OrderContext& context, const PlanTree& tree,
+                              const proto::PlannerOptions& options) {
+  Schedule s;
+  s.options = options;
+  s.order = context.node_at;
+  s.instructions = EmitPlan(context, tree);
+  return s;
+}
+
+absl::StatusOr<int64_t> PeakOf(const Graph& graph, const Schedule& s) {
+  absl::StatusOr<SimResult> sim = Simulate(graph, s.instructions);
+  if (!sim.ok()) return sim.status();
+  return sim->peak_bytes;
+}
+
+absl::StatusOr<Schedule> PlanRevolve(const OrderContext& c, proto::PlannerOptions options) {
+  auto plan_with = [&](int64_t slots) -> absl::StatusOr<Schedule> {
+    const int64_t steps = RevolveSteps(c.n, slots);
+    if (steps > kMaxRevolveForwards) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "revolve with slots = %d over %d positions needs %d forward steps (more than %d); "
+          "give more slots or a larger budget_bytes",
+          slots, c.n, steps, kMaxRevolveForwards));
+    }
+    proto::PlannerOptions o = options;
+    o.set_slots(slots);
+    return Emit(c, RevolvePlan(c.n, slots), o);
+  };
+  if (options.slots() > 0) return plan_with(options.slots());
+  // Derive the slots from the budget: the most slots whose simulated peak
+  // fits (the peak grows with the slots; checked by simulation, not
+  // assumed, at the end).
+  const int64_t budget = options.budget_bytes();
+  int64_t lo = 1, hi = std::max<int64_t>(1, c.n);
+  absl::StatusOr<Schedule> one = plan_with(1);
+  if (!one.ok()) return one.status();
+  absl::StatusOr<int64_t> peak_one = PeakOf(c.graph, *one);
+  if (!peak_one.ok()) return peak_one.status();
+  if (*peak_one > budget) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "PlannerOptions.budget_bytes = %d is below the peak of revolve with 1 slot on this "
+        "order, %d bytes: no revolve schedule fits",
+        budget, *peak_one));
+  }
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo + 1) / 2;
+    absl::StatusOr<Schedule> s = plan_with(mid);
+    if (!s.ok()) { lo = mid; continue; }  // Too long to emit: more slots help.
+    absl::StatusOr<int64_t> peak = PeakOf(c.graph, *s);
+    if (!peak.ok()) return peak.status();
+    if (*peak <= budget) lo = mid; else hi = mid - 1;
+  }
+  return plan_with(lo);
+}
+
+}  // namespace
+
+const std::vector<std::string>& PlannerNames() {
+  static const auto* names = new std::vector<std::string>{
+      "store_all", "periodic", "revolve", "interval_tree", "budget"};
+  return *names;
+}
+
+absl::Status ValidatePlannerOptions(const proto::PlannerOptions& o) {
+  bool known = false;
+  for (const std::string& name : PlannerNames()) known |= name == o.planner();
+  if (!known) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "PlannerOptions.planner = '%s' is not a planner; choose one of: %s", o.planner(),
+        absl::StrJoin(PlannerNames(), ", ")));
+  }
+  struct Field { const char* name; int64_t value; } fields[] = {
+      {"budget_bytes", o.budget_bytes()}, {"slots", o.slots()},
+      {"segment_length", o.segment_length()}, {"block_size", o.block_size()},
+      {"arity", o.arity()}, {"max_blocks", o.max_blocks()},
+      {"memory_levels", o.memory_levels()}};
+  for (const Field& f : fields) {
+    if (f.value < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "PlannerOptions.%s = %d: must be >= 0 (0 = default)", f.name, f.value));
+    }
+  }
+  if (o.arity() == 1) {
+    return absl::InvalidArgumentError("PlannerOptions.arity = 1: must be 0 (default 2) or >= 2");
+  }
+  if (!std::isfinite(o.time_limit_s()) || o.time_limit_s() < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "PlannerOptions.time_limit_s = %g: must be finite and >= 0", o.time_limit_s()));
+  }
+  if ((o.planner() == "budget" || o.planner() == "exact") && o.budget_bytes() == 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "PlannerOptions.budget_bytes is missing: planner '%s' needs a budget > 0", o.planner()));
+  }
+  if (o.planner() == "revolve" && o.slots() == 0 && o.budget_bytes() == 0) {
+    return absl::InvalidArgumentError(
+        "PlannerOptions.slots and budget_bytes are both missing: revolve needs one of them");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId> order,
+                                     const proto::PlannerOptions& options) {
+  if (absl::Status s = ValidatePlannerOptions(options); !s.ok()) return s;
+  if (absl::Status s = ValidateOrder(graph, order); !s.ok()) return s;
+  const OrderContext context(graph, order);
+  const int32_t n = context.n;
+  proto::PlannerOptions o = options;
+  absl::StatusOr<Schedule> schedule;
+  if (o.planner() == "store_all") {
+    schedule = Emit(context, StoreAllPlan(n), o);
+  } else if (o.planner() == "periodic") {
+    if (o.segment_length() == 0) o.set_segment_length(CeilSqrt(n));
+    schedule = Emit(context, PeriodicPlan(n, o.segment_length()), o);
+  } else if (o.planner() == "revolve") {
+    schedule = PlanRevolve(context, o);
+  } else if (o.planner() == "interval_tree") {
+    if (o.block_size() == 0) o.set_block_size(CeilSqrt(n));
+    if (o.arity() == 0) o.set_arity(2);
+    schedule = Emit(context, IntervalTreePlan(n, o.block_size(), o.arity()), o);
+  } else if (o.planner() == "budget") {
+    if (o.max_blocks() == 0) o.set_max_blocks(128);
+    if (o.memory_levels() == 0) o.set_memory_levels(256);
+    BudgetPlannerOptions b;
+    b.budget_bytes = o.budget_bytes();
+    b.max_blocks = o.max_blocks();
+    b.memory_levels = o.memory_levels();
+    absl::StatusOr<PlanTree> tree = BudgetPlan(context, b);
+    if (!tree.ok()) return tree.status();
+    schedule = Emit(context, *tree, o);
+  }
+  return schedule;
+}
+
+}  // namespace tbp

@@ -1,0 +1,42 @@
+// The planner interface: graph + order + options -> schedule. Planners are
+// registered by name; options live in proto::PlannerOptions (documented
+// field by field in proto/planner.proto). A planner returns instructions
+// only: whoever reports on a schedule runs it through the simulator
+// (core/sim), the single judge of validity, peak memory and cost.
+#ifndef TBP_CORE_SCHEDULE_PLANNER_H_
+#define TBP_CORE_SCHEDULE_PLANNER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "core/graph/graph.h"
+#include "core/schedule/schedule.h"
+#include "proto/planner.pb.h"
+
+namespace tbp {
+
+// Names of the registered planners, in a stable order.
+const std::vector<std::string>& PlannerNames();
+
+// Checks every field against its documented range (independent of any
+// graph). kInvalidArgument naming the field and value: unknown planner,
+// negative budget/slots/segment_length/block_size/max_blocks/memory_levels,
+// arity 1, negative or non-finite time limit, a missing budget for budget
+// and exact, neither slots nor budget for revolve.
+absl::Status ValidatePlannerOptions(const proto::PlannerOptions& options);
+
+// Plans on `order` (validated: a topological permutation of the COMPUTE
+// nodes). The returned schedule records the options (with defaults filled
+// in) and the order. Errors: invalid options
+// or order (kInvalidArgument), a budget no schedule of the planner's space
+// meets (kInvalidArgument stating the smallest feasible budget), a plan too
+// large to emit (kResourceExhausted).
+absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId> order,
+                                     const proto::PlannerOptions& options);
+
+}  // namespace tbp
+
+#endif  // TBP_CORE_SCHEDULE_PLANNER_H_

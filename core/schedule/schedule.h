@@ -1,0 +1,48 @@
+// The schedule IR (DESIGN.md section 3): a flat list of FORWARD / FREE /
+// BACKWARD instructions over the COMPUTE nodes of one graph, the order the
+// planner worked on, and the options that produced it. Conversion to and
+// from proto::Schedule resolves node names and checks the graph fingerprint.
+#ifndef TBP_CORE_SCHEDULE_SCHEDULE_H_
+#define TBP_CORE_SCHEDULE_SCHEDULE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/graph/graph.h"
+#include "proto/planner.pb.h"
+#include "proto/schedule.pb.h"
+
+namespace tbp {
+
+enum class Op : uint8_t { kForward, kFree, kBackward };
+
+struct Instruction {
+  Op op;
+  NodeId node;
+  bool operator==(const Instruction& o) const { return op == o.op && node == o.node; }
+};
+
+struct Schedule {
+  proto::PlannerOptions options;     // planner = "" for hand-written ones.
+  std::vector<NodeId> order;         // COMPUTE nodes, topological.
+  std::vector<Instruction> instructions;
+};
+
+// "FORWARD", "FREE" or "BACKWARD".
+const char* OpName(Op op);
+
+// The proto form, with node names and the graph's fingerprint. O(size).
+proto::Schedule ScheduleToProto(const Graph& graph, const Schedule& schedule);
+
+// Resolves names against `graph`. Errors (kInvalidArgument) name the field:
+// a fingerprint of another graph, an unknown node name or op, an INPUT node.
+// The order may be empty (hand-written schedules); when given it must name
+// each COMPUTE node once. Whether the instructions form a valid schedule is
+// the simulator's job (core/sim/simulator.h), not this function's.
+absl::StatusOr<Schedule> ScheduleFromProto(const Graph& graph, const proto::Schedule& proto);
+
+}  // namespace tbp
+
+#endif  // TBP_CORE_SCHEDULE_SCHEDULE_H_
