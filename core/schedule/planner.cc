@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "core/analysis/lower_bounds.h"
 #include "core/analysis/order.h"
 #include "core/schedule/budget_planner.h"
 #include "core/schedule/plan_tree.h"
@@ -126,6 +128,18 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
                                      const proto::PlannerOptions& options) {
   if (absl::Status s = ValidatePlannerOptions(options); !s.ok()) return s;
   if (absl::Status s = ValidateOrder(graph, order); !s.ok()) return s;
+  if (options.budget_bytes() > 0) {
+    // DESIGN.md section 8: a budget below a true lower bound is an error
+    // that says the bound.
+    for (const LowerBound& b : AllLowerBounds(graph)) {
+      if (options.budget_bytes() < b.bytes) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "PlannerOptions.budget_bytes = %d is below the lower bound %s = %d bytes that every "
+            "valid schedule needs (%s)",
+            options.budget_bytes(), b.name, b.bytes, b.argument));
+      }
+    }
+  }
   const OrderContext context(graph, order);
   const int32_t n = context.n;
   proto::PlannerOptions o = options;
@@ -153,6 +167,43 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
     schedule = Emit(context, *tree, o);
   }
   return schedule;
+}
+
+absl::StatusOr<std::vector<NodeId>> ChooseOrder(const Graph& graph,
+                                                proto::OrderHeuristic heuristic) {
+  switch (heuristic) {
+    case proto::ORDER_UNSPECIFIED:
+    case proto::ORDER_BEST:
+      return BestOrder(graph).order;
+    case proto::ORDER_KAHN:
+      return ComputeOrder(graph, OrderHeuristic::kKahn);
+    case proto::ORDER_DFS:
+      return ComputeOrder(graph, OrderHeuristic::kDfs);
+    case proto::ORDER_GREEDY:
+      return ComputeOrder(graph, OrderHeuristic::kGreedy);
+    case proto::ORDER_LOCAL_SEARCH:
+      return ComputeOrder(graph, OrderHeuristic::kLocalSearch);
+    case proto::ORDER_AS_GIVEN: {
+      std::vector<NodeId> order = graph.compute_nodes();
+      if (absl::Status s = ValidateOrder(graph, order); !s.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "PlannerOptions.order = ORDER_AS_GIVEN, but the file order is not topological: ",
+            s.message()));
+      }
+      return order;
+    }
+    default:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "PlannerOptions.order = %d is not an order heuristic", static_cast<int>(heuristic)));
+}
+
+absl::StatusOr<Schedule> Plan(const Graph& graph, const proto::PlannerOptions& options) {
+  if (absl::Status s = ValidatePlannerOptions(options); !s.ok()) return s;
+  absl::StatusOr<std::vector<NodeId>> order = ChooseOrder(graph, options.order());
+  if (!order.ok()) return order.status();
+  return PlanOnOrder(graph, *order, options);
 }
 
 }  // namespace tbp

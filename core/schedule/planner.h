@@ -37,6 +37,16 @@ absl::Status ValidatePlannerOptions(const proto::PlannerOptions& options);
 absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId> order,
                                      const proto::PlannerOptions& options);
 
+// The order a planner works on: ORDER_BEST (and UNSPECIFIED) = the best of
+// the heuristics of core/analysis/order.h by peak frontier; ORDER_KAHN,
+// _DFS, _GREEDY, _LOCAL_SEARCH = that heuristic; ORDER_AS_GIVEN = the COMPUTE
+// nodes in file order (kInvalidArgument if that is not topological).
+absl::StatusOr<std::vector<NodeId>> ChooseOrder(const Graph& graph,
+                                                proto::OrderHeuristic heuristic);
+
+// ChooseOrder(options.order) then PlanOnOrder.
+absl::StatusOr<Schedule> Plan(const Graph& graph, const proto::PlannerOptions& options);
+
 }  // namespace tbp
 
 #endif  // TBP_CORE_SCHEDULE_PLANNER_H_

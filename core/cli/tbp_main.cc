@@ -1,0 +1,216 @@
+// tbp: the tiny-backprop command line. Parses flags into protos and calls
+// the library functions of core/cli/commands.h; nothing else happens here.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "core/cli/commands.h"
+#include "core/graph/generators.h"
+#include "core/graph/graph_io.h"
+#include "proto/generator.pb.h"
+#include "proto/planner.pb.h"
+#include "proto/schedule.pb.h"
+
+// Common.
+ABSL_FLAG(std::string, graph, "", "Graph file (.textproto/.pbtxt/.json/.pb/.binpb). "
+          "[analyze, plan, simulate, bounds]");
+ABSL_FLAG(std::string, out, "", "Output file; format by extension. generate: the graph "
+          "(required); plan: the schedule (optional).");
+ABSL_FLAG(std::string, format, "text", "Report format: text or json.");
+
+// generate.
+ABSL_FLAG(std::string, spec, "", "[generate] A GeneratorSpec file (proto/generator.proto); "
+          "the flags below override its fields when given.");
+ABSL_FLAG(std::string, family, "", "[generate] chain, layered, random_dag, wide, unet, "
+          "residual or transformer.");
+ABSL_FLAG(uint64_t, seed, 0, "[generate] RNG seed.");
+ABSL_FLAG(int64_t, nodes, 0, "[generate] COMPUTE nodes (chain, random_dag, wide).");
+ABSL_FLAG(int64_t, layers, 0, "[generate] Layers (layered, transformer).");
+ABSL_FLAG(int64_t, width, 0, "[generate] Nodes per layer (layered).");
+ABSL_FLAG(double, edge_prob, -1, "[generate] Edge probability between layers (layered).");
+ABSL_FLAG(double, skip_prob, -1, "[generate] Extra long-range input probability (layered).");
+ABSL_FLAG(int64_t, fan_in, 0, "[generate] Inputs per node (random_dag).");
+ABSL_FLAG(int64_t, window, 0, "[generate] Local parent window (random_dag).");
+ABSL_FLAG(double, long_range_prob, -1, "[generate] Probability of a uniform long-range "
+          "parent (random_dag).");
+ABSL_FLAG(int64_t, wide_every, 0, "[generate] Every k-th node is wide (wide).");
+ABSL_FLAG(int64_t, wide_factor, 0, "[generate] Size multiplier of wide nodes (wide).");
+ABSL_FLAG(int64_t, depth, 0, "[generate] Encoder levels (unet).");
+ABSL_FLAG(int64_t, blocks, 0, "[generate] Residual blocks (residual).");
+ABSL_FLAG(int64_t, block_depth, 0, "[generate] Ops per residual block (residual).");
+ABSL_FLAG(int64_t, batch, 0, "[generate] Batch size (transformer).");
+ABSL_FLAG(int64_t, seq_len, 0, "[generate] Sequence length (transformer).");
+ABSL_FLAG(int64_t, hidden, 0, "[generate] Hidden size (transformer).");
+ABSL_FLAG(int64_t, heads, 0, "[generate] Attention heads (transformer).");
+ABSL_FLAG(std::string, size_distribution, "", "[generate] constant, uniform or lognormal.");
+ABSL_FLAG(int64_t, base_bytes, 0, "[generate] Base activation size in bytes (default 1).");
+ABSL_FLAG(double, size_spread, 0, "[generate] uniform sizes in [base, spread * base].");
+ABSL_FLAG(double, size_sigma, -1, "[generate] lognormal sigma.");
+ABSL_FLAG(double, cost_per_byte, 0, "[generate] forward_cost per output byte (0: unit costs).");
+ABSL_FLAG(double, backward_factor, 0, "[generate] backward_cost / forward_cost (0: 2).");
+
+// plan.
+ABSL_FLAG(std::string, planner, "", "[plan] store_all, periodic, revolve, interval_tree, "
+          "budget.");
+ABSL_FLAG(std::string, order, "best", "[plan] Order: best, kahn, dfs, greedy, local_search, "
+          "as_given.");
+ABSL_FLAG(int64_t, budget_bytes, 0, "[plan] Memory budget in bytes (budget; revolve without "
+          "--slots).");
+ABSL_FLAG(int64_t, slots, 0, "[plan] Revolve checkpoint slots.");
+ABSL_FLAG(int64_t, segment_length, 0, "[plan] Periodic segment length (default ceil(sqrt(n))).");
+ABSL_FLAG(int64_t, block_size, 0, "[plan] Interval-tree block size (default ceil(sqrt(n))).");
+ABSL_FLAG(int64_t, arity, 0, "[plan] Interval-tree arity (default 2).");
+ABSL_FLAG(int64_t, max_blocks, 0, "[plan] Budget DP: most blocks (default 128).");
+ABSL_FLAG(int64_t, memory_levels, 0, "[plan] Budget DP: memory levels (default 256).");
+
+// simulate.
+ABSL_FLAG(std::string, schedule, "", "[simulate] Schedule file (proto/schedule.proto).");
+
+namespace tbp {
+namespace {
+
+constexpr char kUsage[] =
+    "tiny-backprop: memory-efficient backpropagation schedules.\n\n"
+    "usage: tbp <subcommand> [flags]\n\n"
+    "subcommands:\n"
+    "  generate  --family=F [family flags] --out=FILE\n"
+    "            Write a seeded synthetic graph (or --spec=GeneratorSpec file).\n"
+    "  analyze   --graph=FILE [--format=json]\n"
+    "            Orders compared, frontier profile, height-compressibility\n"
+    "            verdict, lower bounds and upper bounds.\n"
+    "  plan      --graph=FILE --planner=NAME [--budget_bytes=N] [--slots=S]\n"
+    "            [--segment_length=K] [--block_size=B] [--arity=A] [--order=O]\n"
+    "            [--out=SCHEDULE_FILE] [--format=json]\n"
+    "            Plan a schedule, judge it with the simulator, report.\n"
+    "  simulate  --graph=FILE --schedule=FILE [--format=json]\n"
+    "            Judge any schedule file (hand-written ones too).\n"
+    "  bounds    --graph=FILE [--format=json]\n"
+    "            Every lower bound on the peak memory, by name.\n\n"
+    "Errors name the offending field and value and exit with status 1.";
+
+absl::Status GeneratorFromFlags(proto::GeneratorSpec* spec) {
+  const std::string spec_path = absl::GetFlag(FLAGS_spec);
+  if (!spec_path.empty()) {
+    if (absl::Status s = ReadProtoFile(spec_path, spec); !s.ok()) return s;
+  }
+  const std::string family = absl::GetFlag(FLAGS_family);
+  if (!family.empty()) {
+    absl::StatusOr<proto::Family> f = ParseFamily(family);
+    if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("--family: ", f.status().message()));
+    spec->set_family(*f);
+  } else if (spec_path.empty()) {
+    return absl::InvalidArgumentError("--family is missing (or give --spec)");
+  }
+  if (absl::GetFlag(FLAGS_seed) != 0) spec->set_seed(absl::GetFlag(FLAGS_seed));
+#define TBP_INT_FLAG(name) \
+  if (absl::GetFlag(FLAGS_##name) != 0) spec->set_##name(absl::GetFlag(FLAGS_##name));
+  TBP_INT_FLAG(nodes) TBP_INT_FLAG(layers) TBP_INT_FLAG(width) TBP_INT_FLAG(fan_in)
+  TBP_INT_FLAG(window) TBP_INT_FLAG(wide_every) TBP_INT_FLAG(wide_factor) TBP_INT_FLAG(depth)
+  TBP_INT_FLAG(blocks) TBP_INT_FLAG(block_depth) TBP_INT_FLAG(batch) TBP_INT_FLAG(seq_len)
+  TBP_INT_FLAG(hidden) TBP_INT_FLAG(heads) TBP_INT_FLAG(base_bytes)
+  TBP_INT_FLAG(size_spread) TBP_INT_FLAG(cost_per_byte) TBP_INT_FLAG(backward_factor)
+#undef TBP_INT_FLAG
+  // Probabilities and sigma may legitimately be 0: -1 means "not given".
+#define TBP_PROB_FLAG(name) \
+  if (absl::GetFlag(FLAGS_##name) != -1) spec->set_##name(absl::GetFlag(FLAGS_##name));
+  TBP_PROB_FLAG(edge_prob) TBP_PROB_FLAG(skip_prob) TBP_PROB_FLAG(long_range_prob)
+  TBP_PROB_FLAG(size_sigma)
+#undef TBP_PROB_FLAG
+  const std::string dist = absl::GetFlag(FLAGS_size_distribution);
+  if (dist == "constant") {
+    spec->set_size_distribution(proto::SIZE_CONSTANT);
+  } else if (dist == "uniform") {
+    spec->set_size_distribution(proto::SIZE_UNIFORM);
+  } else if (dist == "lognormal") {
+    spec->set_size_distribution(proto::SIZE_LOGNORMAL);
+  } else if (!dist.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--size_distribution = '", dist, "': must be constant, uniform or lognormal"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PlannerFromFlags(proto::PlannerOptions* o) {
+  o->set_planner(absl::GetFlag(FLAGS_planner));
+  if (o->planner().empty()) return absl::InvalidArgumentError("--planner is missing");
+  const std::string order = absl::GetFlag(FLAGS_order);
+  struct Name { const char* name; proto::OrderHeuristic h; } names[] = {
+      {"best", proto::ORDER_BEST}, {"kahn", proto::ORDER_KAHN}, {"dfs", proto::ORDER_DFS},
+      {"greedy", proto::ORDER_GREEDY}, {"local_search", proto::ORDER_LOCAL_SEARCH},
+      {"as_given", proto::ORDER_AS_GIVEN}};
+  bool found = false;
+  for (const Name& n : names) {
+    if (order == n.name) { o->set_order(n.h); found = true; }
+  }
+  if (!found) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--order = '", order, "': must be best, kahn, dfs, greedy, local_search or as_given"));
+  }
+  o->set_budget_bytes(absl::GetFlag(FLAGS_budget_bytes));
+  o->set_slots(absl::GetFlag(FLAGS_slots));
+  o->set_segment_length(absl::GetFlag(FLAGS_segment_length));
+  o->set_block_size(absl::GetFlag(FLAGS_block_size));
+  o->set_arity(absl::GetFlag(FLAGS_arity));
+  o->set_max_blocks(absl::GetFlag(FLAGS_max_blocks));
+  o->set_memory_levels(absl::GetFlag(FLAGS_memory_levels));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Dispatch(const std::string& command) {
+  absl::StatusOr<ReportFormat> format = ParseReportFormat(absl::GetFlag(FLAGS_format));
+  if (!format.ok()) return format.status();
+  if (command == "generate") {
+    proto::GeneratorSpec spec;
+    if (absl::Status s = GeneratorFromFlags(&spec); !s.ok()) return s;
+    return RunGenerate(spec, absl::GetFlag(FLAGS_out));
+  }
+  if (command != "analyze" && command != "plan" && command != "simulate" &&
+      command != "bounds") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown subcommand '", command,
+        "': use generate, analyze, plan, simulate or bounds (tbp --help)"));
+  }
+  absl::StatusOr<Graph> graph = LoadGraph(absl::GetFlag(FLAGS_graph));
+  if (!graph.ok()) return graph.status();
+  if (command == "analyze") return RunAnalyze(*graph, *format);
+  if (command == "bounds") return RunBounds(*graph, *format);
+  if (command == "plan") {
+    proto::PlannerOptions options;
+    if (absl::Status s = PlannerFromFlags(&options); !s.ok()) return s;
+    return RunPlan(*graph, options, absl::GetFlag(FLAGS_out), *format);
+  }
+  const std::string schedule_path = absl::GetFlag(FLAGS_schedule);
+  if (schedule_path.empty()) return absl::InvalidArgumentError("--schedule is missing");
+  proto::Schedule schedule;
+  if (absl::Status s = ReadProtoFile(schedule_path, &schedule); !s.ok()) return s;
+  return RunSimulate(*graph, schedule, *format);
+}
+
+}  // namespace
+}  // namespace tbp
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(tbp::kUsage);
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() != 2) {
+    std::fprintf(stderr, "%s\n\n%s\n", args.size() < 2 ? "tbp: missing subcommand"
+                                                      : "tbp: too many arguments",
+                 tbp::kUsage);
+    return 2;
+  }
+  const std::string command = args[1];
+  absl::StatusOr<std::string> out = tbp::Dispatch(command);
+  if (!out.ok()) {
+    std::fprintf(stderr, "tbp %s: error: %s\n", command.c_str(),
+                 std::string(out.status().message()).c_str());
+    return 1;
+  }
+  std::fputs(out->c_str(), stdout);
+  return 0;
+}

@@ -1,0 +1,136 @@
+// The Revolve oracle (core/schedule/revolve.h): on a chain of l unit nodes,
+// a budget of s + 3 bytes corresponds to Griewank-Walther's s slots and the
+// least recomputation is t(l, s) - (l - 1). Checked three ways: exhaustive
+// search over all schedules (small l), the budget planner, and revolve.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/graph/graph.h"
+#include "core/schedule/exhaustive.h"
+#include "core/schedule/planner.h"
+#include "core/schedule/revolve.h"
+#include "core/sim/simulator.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace tbp {
+namespace {
+
+using ::testing::HasSubstr;
+
+Graph UnitChain(int l) {
+  proto::Graph p;
+  proto::Node* x = p.add_nodes();
+  x->set_name("x");
+  x->set_kind(proto::Node::INPUT);
+  for (int i = 1; i <= l; ++i) {
+    proto::Node* n = p.add_nodes();
+    n->set_name("n" + std::to_string(i));
+    n->set_kind(proto::Node::COMPUTE);
+    n->set_output_bytes(1);
+    n->set_forward_cost(1);
+    n->set_backward_cost(1);
+    n->add_inputs(i == 1 ? "x" : "n" + std::to_string(i - 1));
+  }
+  p.add_outputs("n" + std::to_string(l));
+  return *Graph::FromProto(p);
+}
+
+// Griewank-Walther t(l, s) translated to this model's recompute_cost.
+int64_t ExpectedRecompute(int64_t l, int64_t s) { return RevolveSteps(l, s) - (l - 1); }
+
+SimResult PlanAndSimulate(const Graph& g, proto::PlannerOptions options) {
+  auto schedule = PlanOnOrder(g, g.compute_nodes(), options);
+  EXPECT_TRUE(schedule.ok()) << schedule.status();
+  auto sim = Simulate(g, schedule->instructions);
+  EXPECT_TRUE(sim.ok()) << sim.status();
+  return *sim;
+}
+
+TEST(RevolveOracleTest, ExhaustiveSearchConfirmsTheCorrespondence) {
+  for (int l = 2; l <= 9; ++l) {
+    Graph g = UnitChain(l);
+    // The least memory of any schedule: BACKWARD n_i with n_i, n_{i-1} and
+    // both gradients live, i.e. 4 bytes = 1 slot.
+    EXPECT_EQ(*ExhaustiveMinimumMemory(g), 4) << "l=" << l;
+    for (int64_t budget = 4; budget <= l + 2; ++budget) {
+      auto r = ExhaustiveSearch(g, budget);
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(r->recompute_cost, ExpectedRecompute(l, budget - 3))
+          << "l=" << l << " budget=" << budget;
+      // The search's own schedule is judged by the simulator too.
+      auto sim = Simulate(g, r->instructions);
+      ASSERT_TRUE(sim.ok()) << sim.status();
+      EXPECT_LE(sim->peak_bytes, budget);
+      EXPECT_EQ(sim->recompute_cost, r->recompute_cost);
+    }
+    EXPECT_THAT(std::string(ExhaustiveSearch(g, 3).status().message()),
+                HasSubstr("no valid schedule"));
+  }
+}
+
+TEST(RevolveOracleTest, BudgetPlannerAttainsTheOptimum) {
+  for (int l = 2; l <= 60; l += (l < 20 ? 1 : 7)) {
+    Graph g = UnitChain(l);
+    for (int64_t budget = 4; budget <= l + 2; ++budget) {
+      proto::PlannerOptions o;
+      o.set_planner("budget");
+      o.set_budget_bytes(budget);
+      o.set_max_blocks(l);
+      SimResult sim = PlanAndSimulate(g, o);
+      EXPECT_LE(sim.peak_bytes, budget) << "l=" << l;
+      EXPECT_EQ(sim.recompute_cost, ExpectedRecompute(l, budget - 3))
+          << "l=" << l << " budget=" << budget;
+    }
+  }
+}
+
+TEST(RevolveOracleTest, BudgetPlannerPublishedValue) {
+  // t(100, 3) = 490 (Griewank & Walther 2000): budget 6 bytes.
+  proto::PlannerOptions o;
+  o.set_planner("budget");
+  o.set_budget_bytes(6);
+  o.set_max_blocks(100);
+  SimResult sim = PlanAndSimulate(UnitChain(100), o);
+  EXPECT_EQ(sim.recompute_cost, 490 - 99);
+  EXPECT_LE(sim.peak_bytes, 6);
+}
+
+TEST(RevolveOracleTest, RevolveAttainsTheOptimum) {
+  for (int l = 2; l <= 120; l += (l < 30 ? 1 : 13)) {
+    Graph g = UnitChain(l);
+    for (int64_t s = 1; s <= 7; ++s) {
+      proto::PlannerOptions o;
+      o.set_planner("revolve");
+      o.set_slots(s);
+      SimResult sim = PlanAndSimulate(g, o);
+      EXPECT_EQ(sim.recompute_cost, ExpectedRecompute(l, s)) << "l=" << l << " s=" << s;
+      EXPECT_LE(sim.peak_bytes, s + 3) << "l=" << l << " s=" << s;
+      // Slots derived from the budget give the same schedule cost.
+      proto::PlannerOptions b;
+      b.set_planner("revolve");
+      b.set_budget_bytes(s + 3);
+      SimResult from_budget = PlanAndSimulate(g, b);
+      EXPECT_EQ(from_budget.recompute_cost, ExpectedRecompute(l, s)) << "l=" << l << " s=" << s;
+    }
+  }
+}
+
+TEST(RevolveOracleTest, RevolvePublishedValues) {
+  struct Case { int l; int64_t s; int64_t t; } cases[] = {
+      {100, 3, 490}, {1000, 4, 7998}, {10000, 5, 112868}};
+  for (const Case& c : cases) {
+    proto::PlannerOptions o;
+    o.set_planner("revolve");
+    o.set_slots(c.s);
+    SimResult sim = PlanAndSimulate(UnitChain(c.l), o);
+    // Total forwards = t(l, s) + 1 (the output's own forward).
+    EXPECT_EQ(sim.num_forwards, c.t + 1) << "l=" << c.l;
+    EXPECT_EQ(sim.recompute_cost, c.t - (c.l - 1));
+    EXPECT_EQ(sim.peak_bytes, c.s + 3);
+  }
+}
+
+}  // namespace
+}  // namespace tbp
