@@ -13,9 +13,9 @@ namespace tbp {
 namespace {
 
 constexpr int64_t kInf = std::numeric_limits<int64_t>::max() / 4;
-constexpr int64_t kMaxStates = int64_t{1} << 25;
+constexpr int64_t kMaxPoints = int64_t{1} << 26;
 
-int64_t CeilDiv(int64_t x, int64_t q) { return x <= 0 ? 0 : (x + q - 1) / q; }
+}  // namespace
 
 // Block-level summaries of an order and the interval DP over them.
 class BudgetDp {
@@ -113,146 +113,180 @@ class BudgetDp {
   std::vector<int64_t> D_, Dc_, max_q_, max_s_, leaf_need_, sweep_;
 };
 
-// Least need (in units of q bytes) of any plan of [i, j): the feasibility
-// frontier, used to state the smallest workable budget.
-class MinNeed {
+// For every block interval [i, j), the Pareto frontier of (need, cost) over
+// the plans of the interval: need in bytes (exact, no discretisation), cost
+// = total forward cost. Points are sorted by increasing need and strictly
+// decreasing cost. Computed bottom-up by interval length; a split at m
+// combines the right frontier (shifted by the checkpoint) with the left one
+// by a two-pointer merge over need thresholds: O(|R| + |L|) per split.
+class FrontierDp {
  public:
-  MinNeed(const BudgetDp& dp, int64_t q) : dp_(dp), q_(q) {
-    const int32_t s = dp.blocks() + 1;
-    memo_.assign(static_cast<size_t>(s) * s, -1);
-  }
-  int64_t Get(int32_t i, int32_t j) {
-    int64_t& slot = memo_[i * (dp_.blocks() + 1) + j];
-    if (slot >= 0) return slot;
-    int64_t best = CeilDiv(dp_.LeafNeed(i, j), q_);
-    for (int32_t m = i + 1; m < j; ++m) {
-      const int64_t sweep = CeilDiv(dp_.SweepNeed(i, m, j), q_);
-      if (sweep >= best) continue;
-      const int64_t right = CeilDiv(dp_.Checkpoint(i, m), q_) + Get(m, j);
-      if (right >= best) continue;
-      best = std::min(best, std::max({sweep, right, Get(i, m)}));
-    }
-    return slot = best;
-  }
+  struct Point {
+    int64_t need = 0;
+    int64_t cost = 0;
+    int32_t split = -1;  // Block boundary index, or -1 for the leaf.
+    int32_t right = -1;  // Point index in frontier(split, j).
+    int32_t left = -1;   // Point index in frontier(i, split).
+  };
 
- private:
-  const BudgetDp& dp_;
-  int64_t q_;
-  std::vector<int64_t> memo_;
-};
-
-class CostDp {
- public:
-  CostDp(const BudgetDp& dp, int64_t q, int64_t levels) : dp_(dp), q_(q), k_(levels + 1) {
-    const size_t s = dp.blocks() + 1;
-    cost_.assign(s * s * k_, -1);
-    split_.assign(s * s * k_, -1);
-  }
-
-  // Least forward cost of reversing [i, j) within m units; kInf if none.
-  int64_t Opt(int32_t i, int32_t j, int64_t m) {
-    const size_t key = (static_cast<size_t>(i) * (dp_.blocks() + 1) + j) * k_ + m;
-    if (cost_[key] >= 0) return cost_[key];
-    int64_t best = kInf;
-    int32_t best_split = -1;
-    if (CeilDiv(dp_.LeafNeed(i, j), q_) <= m) {
-      best = dp_.LeafCost(i, j);  // No plan forwards less than every node once.
-    } else {
-      for (int32_t s = i + 1; s < j; ++s) {
-        if (CeilDiv(dp_.SweepNeed(i, s, j), q_) > m) continue;
-        const int64_t ck = CeilDiv(dp_.Checkpoint(i, s), q_);
-        if (ck > m) continue;
-        const int64_t sweep = dp_.SweepCost(i, s, j);
-        if (sweep + dp_.LeafCost(s, j) + dp_.LeafCost(i, s) >= best) continue;
-        const int64_t right = Opt(s, j, m - ck);
-        if (right >= kInf || sweep + right + dp_.LeafCost(i, s) >= best) continue;
-        const int64_t left = Opt(i, s, m);
-        if (left >= kInf) continue;
-        if (sweep + right + left < best) {
-          best = sweep + right + left;
-          best_split = s;
-        }
+  FrontierDp(const BudgetDp& dp, int64_t max_points) : dp_(dp), max_points_(max_points) {
+    const int32_t L = dp.blocks();
+    frontier_.resize(static_cast<size_t>(L + 1) * (L + 1));
+    std::vector<Point> candidates;
+    for (int32_t len = 1; len <= L; ++len) {
+      for (int32_t i = 0; i + len <= L; ++i) {
+        const int32_t j = i + len;
+        const int64_t leaf_need = dp.LeafNeed(i, j);
+        candidates.clear();
+        candidates.push_back(Point{leaf_need, dp.LeafCost(i, j), -1, -1, -1});
+        for (int32_t m = i + 1; m < j; ++m) Combine(i, m, j, leaf_need, &candidates);
+        frontier_[Key(i, j)] = Pareto(&candidates);
       }
     }
-    cost_[key] = best;
-    split_[key] = best_split;
-    return best;
   }
 
-  int32_t Split(int32_t i, int32_t j, int64_t m) const {
-    return split_[(static_cast<size_t>(i) * (dp_.blocks() + 1) + j) * k_ + m];
-  }
+  const std::vector<Point>& At(int32_t i, int32_t j) const { return frontier_[Key(i, j)]; }
+
 
  private:
+  size_t Key(int32_t i, int32_t j) const {
+    return static_cast<size_t>(i) * (dp_.blocks() + 1) + j;
+  }
+
+  void Combine(int32_t i, int32_t m, int32_t j, int64_t leaf_need, std::vector<Point>* out) {
+    const std::vector<Point>& right = At(m, j);
+    const std::vector<Point>& left = At(i, m);
+    if (right.empty() || left.empty()) return;
+    const int64_t sweep = dp_.SweepNeed(i, m, j);
+    const int64_t ck = dp_.Checkpoint(i, m);
+    const int64_t fixed = dp_.SweepCost(i, m, j);
+    // Thresholds T at which the best choice changes; at each, the cheapest
+    // right point with ck + need <= T and the cheapest left point with
+    // need <= T are the last ones within T (costs decrease along a
+    // frontier). Plans needing the leaf's memory or more are dominated by it.
+    thresholds_.clear();
+    thresholds_.push_back(sweep);
+    for (const Point& p : right) thresholds_.push_back(ck + p.need);
+    for (const Point& p : left) thresholds_.push_back(p.need);
+    std::sort(thresholds_.begin(), thresholds_.end());
+    size_t r = 0, l = 0;
+    for (size_t k = 0; k < thresholds_.size(); ++k) {
+      const int64_t t = thresholds_[k];
+      if (t >= leaf_need) break;
+      if (t < sweep || (k > 0 && thresholds_[k - 1] == t)) continue;
+      while (r + 1 < right.size() && ck + right[r + 1].need <= t) ++r;
+      while (l + 1 < left.size() && left[l + 1].need <= t) ++l;
+      if (ck + right[r].need > t || left[l].need > t) continue;
+      out->push_back(Point{std::max({sweep, ck + right[r].need, left[l].need}),
+                           fixed + right[r].cost + left[l].cost, m, static_cast<int32_t>(r),
+                           static_cast<int32_t>(l)});
+    }
+  }
+
+  // Keeps the non-dominated candidates, at most max_points_ of them: the
+  // least-need and least-cost points always survive (so the least feasible
+  // budget stays exact); the rest are thinned evenly.
+  std::vector<Point> Pareto(std::vector<Point>* candidates) const {
+    std::sort(candidates->begin(), candidates->end(), [](const Point& a, const Point& b) {
+      if (a.need != b.need) return a.need < b.need;
+      if (a.cost != b.cost) return a.cost < b.cost;
+      return a.split < b.split;  // Deterministic ties.
+    });
+    std::vector<Point> kept;
+    for (const Point& p : *candidates) {
+      if (kept.empty() || p.cost < kept.back().cost) kept.push_back(p);
+    }
+    if (static_cast<int64_t>(kept.size()) <= max_points_) return kept;
+    std::vector<Point> thinned;
+    const int64_t n = static_cast<int64_t>(kept.size());
+    for (int64_t k = 0; k < max_points_; ++k) {
+      thinned.push_back(kept[k * (n - 1) / (max_points_ - 1)]);
+    }
+    return thinned;
+  }
+
   const BudgetDp& dp_;
-  int64_t q_;
-  size_t k_;
-  std::vector<int64_t> cost_;
-  std::vector<int32_t> split_;
+  int64_t max_points_;
+  std::vector<std::vector<Point>> frontier_;
+  std::vector<int64_t> thresholds_;
 };
 
-}  // namespace
+BudgetPlanner::BudgetPlanner(const OrderContext& context, std::unique_ptr<BudgetDp> dp,
+                             std::unique_ptr<FrontierDp> frontiers)
+    : context_(&context), dp_(std::move(dp)), frontiers_(std::move(frontiers)) {}
+BudgetPlanner::BudgetPlanner(BudgetPlanner&&) = default;
+BudgetPlanner& BudgetPlanner::operator=(BudgetPlanner&&) = default;
+BudgetPlanner::~BudgetPlanner() = default;
+
+absl::StatusOr<BudgetPlanner> BudgetPlanner::Create(const OrderContext& c, int64_t max_blocks,
+                                                    int64_t memory_levels) {
+  TBP_CHECK(c.n >= 1);
+  if (max_blocks < 1 || memory_levels < 2) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "PlannerOptions.max_blocks = %d must be >= 1 and memory_levels = %d must be >= 2",
+        max_blocks, memory_levels));
+  }
+  const int64_t blocks = std::min<int64_t>(c.n, max_blocks);
+  if (static_cast<double>(blocks + 1) * (blocks + 1) * memory_levels >
+      static_cast<double>(kMaxPoints)) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "PlannerOptions.max_blocks = %d with memory_levels = %d could keep more than %d Pareto "
+        "points (lower one of them)",
+        max_blocks, memory_levels, kMaxPoints));
+  }
+  auto dp = std::make_unique<BudgetDp>(c, max_blocks);
+  auto frontiers = std::make_unique<FrontierDp>(*dp, memory_levels);
+  return BudgetPlanner(c, std::move(dp), std::move(frontiers));
+}
+
+int64_t BudgetPlanner::MinFeasibleBytes() const {
+  return frontiers_->At(0, dp_->blocks()).front().need;
+}
+
+std::vector<int64_t> BudgetPlanner::BreakpointBudgets() const {
+  std::vector<int64_t> out;
+  for (const FrontierDp::Point& p : frontiers_->At(0, dp_->blocks())) out.push_back(p.need);
+  return out;
+}
+
+absl::StatusOr<PlanTree> BudgetPlanner::PlanFor(int64_t budget_bytes) const {
+  const int32_t L = dp_->blocks();
+  const std::vector<FrontierDp::Point>& root = frontiers_->At(0, L);
+  int32_t chosen = -1;
+  for (int32_t k = 0; k < static_cast<int32_t>(root.size()); ++k) {
+    if (root[k].need <= budget_bytes) chosen = k;  // Cost decreases with k.
+  }
+  if (chosen < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "PlannerOptions.budget_bytes = %d is below the smallest budget of any frontier-cut "
+        "schedule of this order at %d blocks: %d bytes",
+        budget_bytes, L, root.front().need));
+  }
+  PlanTree tree(context_->n);
+  struct Task { int32_t index, i, j, point; };
+  std::vector<Task> stack = {{tree.root, 0, L, chosen}};
+  while (!stack.empty()) {
+    const Task t = stack.back();
+    stack.pop_back();
+    const FrontierDp::Point& p = frontiers_->At(t.i, t.j)[t.point];
+    if (p.split < 0) continue;
+    PlanTree::Children kids = tree.Split(t.index, dp_->boundary(p.split));
+    stack.push_back({kids.right, p.split, t.j, p.right});
+    stack.push_back({kids.left, t.i, p.split, p.left});
+  }
+  return tree;
+}
 
 absl::StatusOr<PlanTree> BudgetPlan(const OrderContext& c, const BudgetPlannerOptions& options) {
-  TBP_CHECK(c.n >= 1);
   if (options.budget_bytes <= 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "PlannerOptions.budget_bytes = %d: the budget planner needs a budget > 0",
         options.budget_bytes));
   }
-  if (options.max_blocks < 1 || options.memory_levels < 1) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "PlannerOptions.max_blocks = %d and memory_levels = %d must both be >= 1",
-        options.max_blocks, options.memory_levels));
-  }
-  BudgetDp dp(c, options.max_blocks);
-  const int32_t L = dp.blocks();
-  const int64_t store_all_need = dp.LeafNeed(0, L);
-  if (options.budget_bytes >= store_all_need) return PlanTree(c.n);
-
-  const double states = static_cast<double>(L + 1) * (L + 1) * (options.memory_levels + 1);
-  if (states > static_cast<double>(kMaxStates)) {
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "PlannerOptions.max_blocks = %d with memory_levels = %d needs %.0f DP states; at most "
-        "%d are allowed (lower one of them)",
-        options.max_blocks, options.memory_levels, states, kMaxStates));
-  }
-  const int64_t q = std::max<int64_t>(1, CeilDiv(store_all_need, options.memory_levels));
-  const int64_t units = options.budget_bytes / q;
-  MinNeed min_need(dp, q);
-  const int64_t least_units = min_need.Get(0, L);
-  if (least_units > units) {
-    MinNeed exact(dp, 1);
-    const int64_t least_bytes = exact.Get(0, L);
-    if (least_bytes > options.budget_bytes) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "PlannerOptions.budget_bytes = %d is below the smallest budget of any frontier-cut "
-          "schedule of this order at %d blocks: %d bytes",
-          options.budget_bytes, L, least_bytes));
-    }
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "PlannerOptions.budget_bytes = %d: at the DP's memory resolution of %d bytes "
-        "(memory_levels = %d) the smallest workable budget is %d bytes (exactly %d bytes at "
-        "%d blocks); raise memory_levels or the budget",
-        options.budget_bytes, q, options.memory_levels, least_units * q, least_bytes, L));
-  }
-  CostDp cost(dp, q, units);
-  TBP_CHECK(cost.Opt(0, L, units) < kInf);
-
-  PlanTree tree(c.n);
-  struct Task { int32_t index, i, j; int64_t m; };
-  std::vector<Task> stack = {{tree.root, 0, L, units}};
-  while (!stack.empty()) {
-    const Task t = stack.back();
-    stack.pop_back();
-    TBP_CHECK(cost.Opt(t.i, t.j, t.m) < kInf);
-    const int32_t s = cost.Split(t.i, t.j, t.m);
-    if (s < 0) continue;
-    PlanTree::Children kids = tree.Split(t.index, dp.boundary(s));
-    stack.push_back({kids.right, s, t.j, t.m - CeilDiv(dp.Checkpoint(t.i, s), q)});
-    stack.push_back({kids.left, t.i, s, t.m});
-  }
-  return tree;
+  absl::StatusOr<BudgetPlanner> planner =
+      BudgetPlanner::Create(c, options.max_blocks, options.memory_levels);
+  if (!planner.ok()) return planner.status();
+  return planner->PlanFor(options.budget_bytes);
 }
 
 }  // namespace tbp

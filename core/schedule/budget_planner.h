@@ -22,13 +22,17 @@
 // exact on chains, so on a chain of unit nodes the planner attains
 // Griewank-Walther's optimum (revolve.h). The model is never below the
 // simulator's peak, so the simulated peak never exceeds the budget.
-// Memory is discretised into units of q = ceil(store-all need /
-// memory_levels) bytes, rounding needs up and the budget down (q = 1 when
-// the store-all need is at most memory_levels: exact).
+// The DP keeps, for every block interval, the Pareto frontier of (need in
+// bytes, forward cost) over its plans, so needs are exact (no memory
+// discretisation) and one run answers every budget; a frontier longer than
+// memory_levels points is thinned evenly, always keeping its least-need and
+// least-cost ends (so the least feasible budget stays exact).
 #ifndef TBP_CORE_SCHEDULE_BUDGET_PLANNER_H_
 #define TBP_CORE_SCHEDULE_BUDGET_PLANNER_H_
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/schedule/plan_tree.h"
@@ -38,14 +42,47 @@ namespace tbp {
 struct BudgetPlannerOptions {
   int64_t budget_bytes = 0;     // > 0.
   int64_t max_blocks = 128;     // Coarsen the order to at most this many blocks.
-  int64_t memory_levels = 256;  // Memory resolution of the DP.
+  int64_t memory_levels = 1024;  // Most Pareto points kept per interval (>= 2).
 };
 
-// The optimal plan tree. Errors: kInvalidArgument when no plan of this space
-// fits the budget, stating the smallest budget that does; kResourceExhausted
-// if (blocks + 1)^2 * (memory_levels + 1) exceeds 2^25 DP states.
-// Time O(L^3 * K) worst case for L blocks and K levels (much less in
-// practice: leaves that fit end the recursion), memory O(L^2 * K).
+class FrontierDp;
+class BudgetDp;
+
+// The DP over one order, built once and queried for any number of budgets.
+class BudgetPlanner {
+ public:
+  // Builds the Pareto frontiers. Errors: kInvalidArgument for max_blocks < 1
+  // or memory_levels < 2; kResourceExhausted if (blocks + 1)^2 *
+  // memory_levels exceeds 2^26 points. Time O(L^3 * K log K) for L blocks and
+  // K points per frontier, memory O(L^2 * K). `context` must outlive this.
+  static absl::StatusOr<BudgetPlanner> Create(const OrderContext& context, int64_t max_blocks,
+                                              int64_t memory_levels);
+  BudgetPlanner(BudgetPlanner&&);
+  BudgetPlanner& operator=(BudgetPlanner&&);
+  ~BudgetPlanner();
+
+  // The least-cost plan whose modelled need fits budget_bytes.
+  // kInvalidArgument stating the smallest feasible budget otherwise.
+  absl::StatusOr<PlanTree> PlanFor(int64_t budget_bytes) const;
+
+  // The smallest budget any plan of this space fits (exact at this block
+  // granularity).
+  int64_t MinFeasibleBytes() const;
+
+  // The modelled needs of the root's Pareto points, increasing: the budgets
+  // at which the DP's choice changes. For choosing budgets to sweep only;
+  // what a plan really needs is for the simulator to say.
+  std::vector<int64_t> BreakpointBudgets() const;
+
+ private:
+  BudgetPlanner(const OrderContext& context, std::unique_ptr<BudgetDp> dp,
+                std::unique_ptr<FrontierDp> frontiers);
+  const OrderContext* context_;
+  std::unique_ptr<BudgetDp> dp_;
+  std::unique_ptr<FrontierDp> frontiers_;
+};
+
+// BudgetPlanner::Create(...) then PlanFor(options.budget_bytes).
 absl::StatusOr<PlanTree> BudgetPlan(const OrderContext& context,
                                     const BudgetPlannerOptions& options);
 

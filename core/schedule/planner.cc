@@ -157,7 +157,7 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
     schedule = Emit(context, IntervalTreePlan(n, o.block_size(), o.arity()), o);
   } else if (o.planner() == "budget") {
     if (o.max_blocks() == 0) o.set_max_blocks(128);
-    if (o.memory_levels() == 0) o.set_memory_levels(256);
+    if (o.memory_levels() == 0) o.set_memory_levels(1024);
     BudgetPlannerOptions b;
     b.budget_bytes = o.budget_bytes();
     b.max_blocks = o.max_blocks();
