@@ -32,7 +32,7 @@ std::string Bytes(int64_t bytes) {
 }
 
 std::string Percent(double fraction) {
-  return absl::StrFormat("%.1f%%", 100.0 * fraction);
+  return absl::StrFormat("%.3g%%", 100.0 * fraction);
 }
 
 double Fraction(int64_t part, int64_t whole) {
@@ -155,11 +155,15 @@ HcpCriterion Frontier(const HcpStats& s, const HcpThresholds& t) {
   } else {
     c.explanation = absl::StrFormat(
         "The widest cut of the %s order (cut %d) holds %s, %s of the %s of "
-        "activations (more than %s): a checkpoint there is nearly as large "
-        "as storing everything, so checkpointing saves little.",
+        "activations (more than %s): checkpointing its cuts needs about "
+        "2*sqrt(W*T) = %s, %s, so checkpointing saves little.",
         s.order_name, s.peak_frontier_cut, Bytes(s.peak_frontier_bytes),
         Percent(s.peak_frontier_fraction), Bytes(s.total_activation_bytes),
-        Percent(t.max_frontier_fraction));
+        Percent(t.max_frontier_fraction),
+        Bytes(static_cast<int64_t>(estimate)),
+        estimate >= static_cast<double>(s.total_activation_bytes)
+            ? "no less than storing everything"
+            : "more than half of storing everything");
   }
   return c;
 }

@@ -60,7 +60,7 @@ class SkipGradients {
       : graph_(graph),
         order_(KahnOrder(graph)),
         n_(static_cast<int32_t>(order_.size())),
-        exact_(n_ <= options.exact_reachability_max_nodes) {
+        exact_(UseExact(graph, n_, options)) {
     index_.assign(graph.num_nodes(), -1);
     for (int32_t i = 0; i < n_; ++i) index_[order_[i]] = i;
     extra_.assign(graph.num_nodes(), 0);
@@ -69,6 +69,18 @@ class SkipGradients {
     } else {
       BuildForest();
     }
+  }
+
+  // The closure costs about E * n / 64 word operations; dense graphs with
+  // n below the node cap still fall back to the forest beyond 2^27.
+  static bool UseExact(const Graph& graph, int32_t n,
+                       const LowerBoundOptions& options) {
+    if (n > options.exact_reachability_max_nodes) return false;
+    int64_t edges = 0;
+    for (NodeId v : graph.compute_nodes()) {
+      edges += static_cast<int64_t>(graph.consumers(v).size());
+    }
+    return edges * ((n + 63) / 64) <= (int64_t{1} << 27);
   }
 
   bool exact() const { return exact_; }
@@ -286,12 +298,12 @@ std::vector<LowerBound> AllLowerBounds(const Graph& graph,
                          NameList(graph, fwd_inputs), " are");
   bounds.push_back(
       {"forward_working_set", Saturate(fwd_best),
-       absl::StrCat("Every node runs FORWARD at least once; at FORWARD '",
-                    graph.name(fwd_arg), "' ", held, " resident: ",
+       absl::StrCat("Every node runs FORWARD at least once; during FORWARD '",
+                    graph.name(fwd_arg), "', ", held, " resident: ",
                     Saturate(fwd_best), " bytes.")});
   bounds.push_back(
       {"backward_working_set", Saturate(2 * fwd_best),
-       absl::StrCat("At BACKWARD '", graph.name(fwd_arg), "' ", held,
+       absl::StrCat("During BACKWARD '", graph.name(fwd_arg), "', ", held,
                     " resident and their ", 1 + fwd_inputs.size(),
                     " gradient buffers live: 2 * ", Saturate(fwd_best), " = ",
                     Saturate(2 * fwd_best), " bytes.")});
@@ -309,13 +321,13 @@ std::vector<LowerBound> AllLowerBounds(const Graph& graph,
   const std::vector<NodeId> members = skips.Members(skip_arg);
   const __int128 base = 2 * WorkingSet(graph, skip_arg);
   std::string argument = absl::StrFormat(
-      "At BACKWARD '%s' the node and its COMPUTE inputs are resident and "
+      "During BACKWARD '%s', it and its COMPUTE inputs are resident and "
       "their gradients live (%d bytes)",
       graph.name(skip_arg), Saturate(base));
   if (members.empty()) {
     absl::StrAppend(&argument,
-                    "; no skip connection jumps over it, so this equals its "
-                    "backward working set: ",
+                    "; no other ancestor's gradient is forced live across "
+                    "it, so this is its backward working set: ",
                     Saturate(skip_best), " bytes.");
   } else {
     absl::StrAppend(

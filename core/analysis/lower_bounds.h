@@ -68,15 +68,16 @@ struct LowerBound {
 
 struct LowerBoundOptions {
   // backward_skip_gradients computes A(v) exactly (transitive closure as
-  // bitsets: O(n^2 / 8) bytes, O(n * E / 64 + n^2) time over the n COMPUTE
-  // nodes) when n <= this; above it, the near-linear spanning-forest subset.
+  // bitsets: n^2 / 4 bytes, O(n * E / 64 + n^2) time over the n COMPUTE
+  // nodes and E edges between them) when n <= this and E * n / 64 <= 2^27;
+  // otherwise the O(V + E) spanning-forest subset.
   int32_t exact_reachability_max_nodes = 4096;
 };
 
-// All bounds above, in the order listed. Sums saturate at INT64_MAX (still
-// valid, since totals are checked by Graph::FromProto). Time:
-// O(V + E) plus the reachability work of LowerBoundOptions; no errors
-// (every Graph built by FromProto is acceptable).
+// All bounds above, in the order listed. Sums saturate at INT64_MAX (a
+// smaller number is still a lower bound). Time: O((V + E) log V) (a Kahn
+// order) plus the reachability work of LowerBoundOptions. No errors: every
+// Graph built by FromProto is acceptable.
 std::vector<LowerBound> AllLowerBounds(const Graph& graph,
                                        const LowerBoundOptions& options = {});
 

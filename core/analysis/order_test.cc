@@ -293,5 +293,38 @@ TEST(OrderTest, HeuristicsAreValidOnRandomDags) {
   EXPECT_GT(improved_by_local_search, 0);
 }
 
+// Larger graphs: the incremental state of the search stays exact (checked
+// after every pass), also when a tiny work budget cuts passes short.
+TEST(LocalSearchTest, InvariantsOnLargerDags) {
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    std::mt19937_64 rng(seed);
+    testing_graphs::RandomDagOptions options;
+    options.min_compute = 500;
+    options.max_compute = 3000;
+    options.window = 20 + seed % 50;
+    options.max_bytes = 1000;
+    const proto::Graph proto = testing_graphs::RandomDagProto(rng, options);
+    const Graph g = MustBuild(proto);
+    LocalSearchOptions ls;
+    ls.check_invariants = true;
+    ls.max_passes = 8;
+    ls.work_factor = seed % 2 == 0 ? 1 : 8;
+    const std::vector<NodeId> start = KahnOrder(g);
+    const std::vector<NodeId> local = LocalSearchOrderFrom(g, start, ls);
+    ASSERT_TRUE(ValidateOrder(g, local).ok()) << "seed=" << seed;
+    ASSERT_LE(PeakFrontierBytes(g, local), PeakFrontierBytes(g, start))
+        << "seed=" << seed;
+  }
+}
+
+// No passes: the start comes back unchanged.
+TEST(LocalSearchTest, ZeroPassesKeepsStart) {
+  const Graph g = MustBuild(testing_graphs::ChainProto(10, 3));
+  LocalSearchOptions ls;
+  ls.max_passes = 0;
+  const std::vector<NodeId> start = DfsOrder(g);
+  EXPECT_EQ(LocalSearchOrderFrom(g, start, ls), start);
+}
+
 }  // namespace
 }  // namespace tbp

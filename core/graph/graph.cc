@@ -21,30 +21,36 @@ bool AddNoOverflow(int64_t b, int64_t* total) {
   return !__builtin_add_overflow(*total, b, total);
 }
 
-// FNV-1a, mixed field by field; stable across platforms.
-class Fnv {
+// A 64-bit hash mixed word by word (splitmix64 finaliser); stable across
+// platforms, fast enough for graphs of millions of nodes.
+class Hasher {
  public:
-  void Bytes(const void* data, size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) {
-      h_ ^= p[i];
-      h_ *= 1099511628211ULL;
-    }
-  }
   void Int(int64_t x) {
-    uint64_t u = static_cast<uint64_t>(x);
-    unsigned char b[8];
-    for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(u >> (8 * i));
-    Bytes(b, 8);
+    h_ = Mix(h_ ^ (static_cast<uint64_t>(x) + 0x9e3779b97f4a7c15ULL));
   }
   void Str(const std::string& s) {
     Int(static_cast<int64_t>(s.size()));
-    Bytes(s.data(), s.size());
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w = 0;
+      for (int k = 0; k < 8; ++k) w |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+      Int(static_cast<int64_t>(w));
+    }
+    uint64_t w = 0;
+    for (int k = 0; i + k < s.size(); ++k) {
+      w |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+    }
+    Int(static_cast<int64_t>(w));
   }
   uint64_t value() const { return h_; }
 
  private:
-  uint64_t h_ = 14695981039346656037ULL;
+  static uint64_t Mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  uint64_t h_ = 0x243f6a8885a308d3ULL;
 };
 
 // Names up to `limit` nodes of `ids` for an error message.
@@ -60,6 +66,40 @@ std::string NameList(const std::vector<std::string>& names,
 }
 
 }  // namespace
+
+Graph::Graph(const Graph& other)
+    : graph_name_(other.graph_name_),
+      names_(other.names_),
+      is_compute_(other.is_compute_),
+      is_output_(other.is_output_),
+      output_bytes_(other.output_bytes_),
+      forward_cost_(other.forward_cost_),
+      backward_cost_(other.backward_cost_),
+      replay_width_(other.replay_width_),
+      in_offsets_(other.in_offsets_),
+      in_ids_(other.in_ids_),
+      in_mult_(other.in_mult_),
+      out_offsets_(other.out_offsets_),
+      out_ids_(other.out_ids_),
+      compute_nodes_(other.compute_nodes_),
+      outputs_(other.outputs_),
+      total_compute_bytes_(other.total_compute_bytes_),
+      base_cost_(other.base_cost_),
+      total_forward_cost_(other.total_forward_cost_),
+      fingerprint_(other.fingerprint_) {
+  RebuildIndex();
+}
+
+Graph& Graph::operator=(const Graph& other) {
+  if (this != &other) *this = Graph(other);
+  return *this;
+}
+
+void Graph::RebuildIndex() {
+  index_.clear();
+  index_.reserve(names_.size());
+  for (size_t v = 0; v < names_.size(); ++v) index_.emplace(names_[v], static_cast<NodeId>(v));
+}
 
 NodeId Graph::Find(absl::string_view name) const {
   auto it = index_.find(name);
@@ -92,7 +132,8 @@ absl::StatusOr<Graph> Graph::FromProto(const proto::Graph& proto) {
     if (n.name().empty()) {
       return absl::InvalidArgumentError(absl::StrCat("Graph.nodes[", i, "].name is empty"));
     }
-    auto [it, inserted] = g.index_.emplace(n.name(), i);
+    g.names_[i] = n.name();
+    auto [it, inserted] = g.index_.emplace(g.names_[i], i);
     if (!inserted) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "Graph.nodes[%d].name = '%s' duplicates Graph.nodes[%d].name", i, n.name(), it->second));
@@ -118,7 +159,6 @@ absl::StatusOr<Graph> Graph::FromProto(const proto::Graph& proto) {
           "Graph.nodes[%d] ('%s') is an INPUT but lists %d inputs; INPUT nodes have none", i,
           n.name(), n.inputs_size()));
     }
-    g.names_[i] = n.name();
     g.is_compute_[i] = n.kind() == proto::Node::COMPUTE;
     g.output_bytes_[i] = n.output_bytes();
     g.forward_cost_[i] = n.forward_cost();
@@ -135,7 +175,15 @@ absl::StatusOr<Graph> Graph::FromProto(const proto::Graph& proto) {
   for (int i = 0; i < node_count; ++i) total_listed += proto.nodes(i).inputs_size();
   g.in_ids_.reserve(total_listed);
   g.in_mult_.reserve(total_listed);
+  // Name lookups are memory-latency bound on large graphs: prefetch the
+  // hash slot of the input kLookahead nodes ahead.
+  constexpr int kLookahead = 4;
   for (int v = 0; v < node_count; ++v) {
+    if (v + kLookahead < node_count) {
+      for (const std::string& ahead : proto.nodes(v + kLookahead).inputs()) {
+        g.index_.prefetch(absl::string_view(ahead));
+      }
+    }
     const proto::Node& n = proto.nodes(v);
     for (int k = 0; k < n.inputs_size(); ++k) {
       const std::string& in = n.inputs(k);
@@ -282,7 +330,7 @@ absl::StatusOr<Graph> Graph::FromProto(const proto::Graph& proto) {
         " have no COMPUTE consumer but are not listed as outputs (prune dead nodes or list them)"));
   }
 
-  Fnv h;
+  Hasher h;
   h.Int(node_count);
   for (int v = 0; v < node_count; ++v) {
     h.Str(g.names_[v]);

@@ -41,6 +41,12 @@ class Graph {
   // consumer that is not an output; totals overflowing int64.
   static absl::StatusOr<Graph> FromProto(const proto::Graph& proto);
 
+  // Copies rebuild the name index (it refers to this graph's own names).
+  Graph(const Graph& other);
+  Graph& operator=(const Graph& other);
+  Graph(Graph&&) = default;
+  Graph& operator=(Graph&&) = default;
+
   // The proto this graph was built from, up to normalisation (kinds and
   // fields as stored; inputs as listed).
   proto::Graph ToProto() const;
@@ -92,6 +98,7 @@ class Graph {
 
  private:
   Graph() = default;
+  void RebuildIndex();
 
   std::string graph_name_;
   std::vector<std::string> names_;
@@ -108,7 +115,8 @@ class Graph {
   std::vector<NodeId> out_ids_;
   std::vector<NodeId> compute_nodes_;
   std::vector<NodeId> outputs_;
-  absl::flat_hash_map<std::string, NodeId> index_;
+  // Views into names_ (whose strings never move once built).
+  absl::flat_hash_map<absl::string_view, NodeId> index_;
   int64_t total_compute_bytes_ = 0;
   int64_t base_cost_ = 0;
   int64_t total_forward_cost_ = 0;

@@ -164,22 +164,27 @@ class FrontierDp {
     // right point with ck + need <= T and the cheapest left point with
     // need <= T are the last ones within T (costs decrease along a
     // frontier). Plans needing the leaf's memory or more are dominated by it.
-    thresholds_.clear();
-    thresholds_.push_back(sweep);
-    for (const Point& p : right) thresholds_.push_back(ck + p.need);
-    for (const Point& p : left) thresholds_.push_back(p.need);
-    std::sort(thresholds_.begin(), thresholds_.end());
-    size_t r = 0, l = 0;
-    for (size_t k = 0; k < thresholds_.size(); ++k) {
-      const int64_t t = thresholds_[k];
+    // The thresholds are the merged, increasing needs of both frontiers.
+    size_t r = 0, l = 0;         // Best choice within the current threshold.
+    size_t rn = 0, ln = 0;       // Next unvisited threshold of each list.
+    int64_t last_cost = kInf;
+    while (rn < right.size() || ln < left.size()) {
+      int64_t t;
+      if (ln >= left.size() || (rn < right.size() && ck + right[rn].need <= left[ln].need)) {
+        t = ck + right[rn++].need;
+      } else {
+        t = left[ln++].need;
+      }
+      if (t < sweep) t = sweep;
       if (t >= leaf_need) break;
-      if (t < sweep || (k > 0 && thresholds_[k - 1] == t)) continue;
       while (r + 1 < right.size() && ck + right[r + 1].need <= t) ++r;
       while (l + 1 < left.size() && left[l + 1].need <= t) ++l;
       if (ck + right[r].need > t || left[l].need > t) continue;
-      out->push_back(Point{std::max({sweep, ck + right[r].need, left[l].need}),
-                           fixed + right[r].cost + left[l].cost, m, static_cast<int32_t>(r),
-                           static_cast<int32_t>(l)});
+      const int64_t cost = fixed + right[r].cost + left[l].cost;
+      if (cost >= last_cost) continue;  // Not better than a cheaper-need point.
+      last_cost = cost;
+      out->push_back(Point{std::max({sweep, ck + right[r].need, left[l].need}), cost, m,
+                           static_cast<int32_t>(r), static_cast<int32_t>(l)});
     }
   }
 
@@ -208,7 +213,6 @@ class FrontierDp {
   const BudgetDp& dp_;
   int64_t max_points_;
   std::vector<std::vector<Point>> frontier_;
-  std::vector<int64_t> thresholds_;
 };
 
 BudgetPlanner::BudgetPlanner(const OrderContext& context, std::unique_ptr<BudgetDp> dp,

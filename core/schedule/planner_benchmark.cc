@@ -1,0 +1,76 @@
+// Planner speed (issue 3 targets, one core): interval_tree plan + simulate
+// of a 1,000,000-node chain and of a 1,000,000-node layered DAG each under
+// 2 s; budget on a 1,000-block coarsening under 1 s.
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "core/analysis/order.h"
+#include "core/graph/generators.h"
+#include "core/graph/graph.h"
+#include "core/schedule/budget_planner.h"
+#include "core/schedule/planner.h"
+#include "core/sim/simulator.h"
+
+namespace tbp {
+namespace {
+
+Graph Make(proto::Family family, int64_t n) {
+  proto::GeneratorSpec spec;
+  spec.set_family(family);
+  spec.set_seed(7);
+  spec.set_size_distribution(proto::SIZE_LOGNORMAL);
+  spec.set_size_sigma(0.5);
+  spec.set_base_bytes(1024);
+  if (family == proto::CHAIN) {
+    spec.set_nodes(n);
+  } else {
+    spec.set_width(10);
+    spec.set_layers(n / 10);
+    spec.set_edge_prob(0.3);
+    spec.set_skip_prob(0.01);
+  }
+  return *Graph::FromProto(*Generate(spec));
+}
+
+void PlanAndSimulate(benchmark::State& state, proto::Family family, const char* planner) {
+  const Graph g = Make(family, state.range(0));
+  const std::vector<NodeId> order = KahnOrder(g);
+  proto::PlannerOptions o;
+  o.set_planner(planner);
+  for (auto _ : state) {
+    absl::StatusOr<Schedule> s = PlanOnOrder(g, order, o);
+    absl::StatusOr<SimResult> r = Simulate(g, s->instructions);
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+void BM_IntervalTreeChain(benchmark::State& state) {
+  PlanAndSimulate(state, proto::CHAIN, "interval_tree");
+}
+void BM_IntervalTreeLayered(benchmark::State& state) {
+  PlanAndSimulate(state, proto::LAYERED, "interval_tree");
+}
+BENCHMARK(BM_IntervalTreeChain)->Arg(1000000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_IntervalTreeLayered)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+// The budget DP alone (frontiers for every budget), L blocks of a layered
+// graph, K Pareto points at most per interval.
+void BM_BudgetDp(benchmark::State& state) {
+  const Graph g = Make(proto::LAYERED, 100000);
+  const std::vector<NodeId> order = KahnOrder(g);
+  const OrderContext context(g, order);
+  for (auto _ : state) {
+    absl::StatusOr<BudgetPlanner> p =
+        BudgetPlanner::Create(context, state.range(0), state.range(1));
+    benchmark::DoNotOptimize(p);
+  }
+}
+BENCHMARK(BM_BudgetDp)->Iterations(1)
+    ->Args({64, 1024})
+    ->Args({128, 64})
+    ->Args({128, 1024})
+    ->Args({1000, 16})
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace tbp
