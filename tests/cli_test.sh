@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# End-to-end tests of the tbp CLI: every subcommand on every family, JSON
+# keys, and bad input (named error, exit != 0, no output file written).
+set -uo pipefail
+TBP="${TEST_SRCDIR}/tiny_backprop/core/cli/tbp"
+T="${TEST_TMPDIR:-$(mktemp -d)}"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+# has SUBSTRING -- command...: the command succeeds and prints SUBSTRING.
+# (Output is captured first: grep -q would close the pipe early.)
+has() {
+  local substring="$1"; shift 2
+  local out
+  out=$("$@") || return 1
+  [[ "$out" == *"$substring"* ]]
+}
+
+# expect_error NAME SUBSTRING OUTFILE -- command...
+expect_error() {
+  local name="$1" substring="$2" outfile="$3"; shift 4
+  local err
+  err=$("$@" 2>&1 >/dev/null); local rc=$?
+  [ "$rc" -ne 0 ] || fail "$name: exit code 0"
+  [[ "$err" == *"$substring"* ]] || fail "$name: stderr lacks '$substring': $err"
+  if [ -n "$outfile" ] && [ -e "$outfile" ]; then fail "$name: wrote $outfile"; fi
+}
+
+declare -A FLAGS=(
+  [chain]="--nodes=30"
+  [layered]="--layers=6 --width=3 --edge_prob=0.5 --skip_prob=0.2"
+  [random_dag]="--nodes=40 --fan_in=2 --window=4 --long_range_prob=0.3"
+  [wide]="--nodes=20 --wide_every=5 --wide_factor=10"
+  [unet]="--depth=3"
+  [residual]="--blocks=4 --block_depth=2"
+  [transformer]="--layers=2 --batch=1 --seq_len=8 --hidden=8 --heads=2"
+)
+for family in "${!FLAGS[@]}"; do
+  g="$T/$family.textproto"
+  # shellcheck disable=SC2086
+  "$TBP" generate --family="$family" --seed=3 ${FLAGS[$family]} --out="$g" >/dev/null \
+    || fail "generate $family"
+  has "lower bounds (true for every valid schedule)" -- "$TBP" analyze --graph="$g" \
+    || fail "analyze $family"
+  has '"best_lower_bound"' -- "$TBP" analyze --graph="$g" --format=json \
+    || fail "analyze json $family"
+  has '"backward_working_set"' -- "$TBP" bounds --graph="$g" --format=json \
+    || fail "bounds $family"
+  for planner in store_all periodic interval_tree; do
+    out=$("$TBP" plan --graph="$g" --planner="$planner" --format=json --out="$T/s.pb") \
+      || fail "plan $planner $family"
+    for key in planner valid peak_bytes base_cost recompute_cost compute_overhead \
+               lower_bound_bytes; do
+      [[ "$out" == *"\"$key\""* ]] || fail "plan $planner $family: no key $key"
+    done
+    has '"valid": true' -- "$TBP" simulate --graph="$g" --schedule="$T/s.pb" --format=json \
+      || fail "simulate $planner $family"
+  done
+  "$TBP" plan --graph="$g" --planner=revolve --slots=3 >/dev/null || fail "revolve $family"
+done
+
+# Budget: the JSON peak never exceeds the budget.
+g="$T/chain.textproto"
+peak=$("$TBP" plan --graph="$g" --planner=budget --budget_bytes=8 --format=json |
+       sed -n 's/.*"peak_bytes": \([0-9]*\).*/\1/p')
+[ -n "$peak" ] && [ "$peak" -le 8 ] || fail "budget peak $peak > 8"
+
+# A hand-written schedule, in text format.
+cat > "$T/tiny.textproto" <<'G'
+nodes { name: "x" kind: INPUT output_bytes: 4 }
+nodes { name: "a" kind: COMPUTE output_bytes: 2 forward_cost: 1 backward_cost: 1 inputs: "x" }
+nodes { name: "b" kind: COMPUTE output_bytes: 3 forward_cost: 1 backward_cost: 1 inputs: "a" }
+outputs: "b"
+G
+cat > "$T/hand.textproto" <<'S'
+instructions { op: FORWARD node: "a" }
+instructions { op: FORWARD node: "b" }
+instructions { op: BACKWARD node: "b" }
+instructions { op: FREE node: "b" }
+instructions { op: BACKWARD node: "a" }
+instructions { op: FREE node: "a" }
+S
+# BACKWARD b: activations a + b = 5, gradients b + a = 5.
+has '"peak_bytes": 10' -- \
+  "$TBP" simulate --graph="$T/tiny.textproto" --schedule="$T/hand.textproto" --format=json \
+  || fail "hand-written schedule peak"
+
+# Bad input.
+expect_error "unknown planner" "PlannerOptions.planner = 'magic'" "$T/o1.pb" -- \
+  "$TBP" plan --graph="$g" --planner=magic --out="$T/o1.pb"
+expect_error "missing budget" "budget_bytes is missing" "$T/o2.pb" -- \
+  "$TBP" plan --graph="$g" --planner=budget --out="$T/o2.pb"
+expect_error "negative budget" "budget_bytes = -5" "$T/o3.pb" -- \
+  "$TBP" plan --graph="$g" --planner=budget --budget_bytes=-5 --out="$T/o3.pb"
+expect_error "budget below bound" "below the lower bound" "$T/o4.pb" -- \
+  "$TBP" plan --graph="$g" --planner=budget --budget_bytes=1 --out="$T/o4.pb"
+expect_error "schedule for another graph" "another graph" "" -- \
+  "$TBP" simulate --graph="$T/tiny.textproto" --schedule="$T/s.pb"
+printf 'instructions { op: FORWARD node: ' > "$T/broken.textproto"
+expect_error "malformed schedule" "not a valid tbp.proto.Schedule" "" -- \
+  "$TBP" simulate --graph="$T/tiny.textproto" --schedule="$T/broken.textproto"
+printf 'instructions { op: BACKWARD node: "a" }\n' > "$T/bad.textproto"
+expect_error "invalid schedule" "consumer 'b' has not been backwarded" "" -- \
+  "$TBP" simulate --graph="$T/tiny.textproto" --schedule="$T/bad.textproto"
+expect_error "unknown family" "--family" "$T/o5.textproto" -- \
+  "$TBP" generate --family=blob --out="$T/o5.textproto"
+expect_error "bad generator field" "GeneratorSpec.edge_prob" "$T/o6.textproto" -- \
+  "$TBP" generate --family=layered --layers=3 --width=2 --edge_prob=1.5 --out="$T/o6.textproto"
+expect_error "bad extension" "unknown extension" "" -- \
+  "$TBP" generate --family=chain --nodes=3 --out="$T/g.yaml"
+expect_error "missing graph file" "cannot read file" "" -- \
+  "$TBP" analyze --graph="$T/none.textproto"
+expect_error "invalid graph" "names no node" "" -- \
+  bash -c "printf 'nodes { name: \"a\" kind: COMPUTE inputs: \"q\" }\noutputs: \"a\"\n' > '$T/ig.textproto'; '$TBP' analyze --graph='$T/ig.textproto'"
+expect_error "unknown subcommand" "unknown subcommand 'frobnicate'" "" -- "$TBP" frobnicate
+expect_error "bad format" "--format = 'yaml'" "" -- "$TBP" bounds --graph="$g" --format=yaml
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "cli_test: all checks passed"
