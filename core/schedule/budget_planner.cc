@@ -129,18 +129,30 @@ class FrontierDp {
     int32_t left = -1;   // Point index in frontier(i, split).
   };
 
-  FrontierDp(const BudgetDp& dp, int64_t max_points) : dp_(dp), max_points_(max_points) {
+  // Points needing more than max_need are dropped: no plan within a budget
+  // of max_need can use them (a parent never needs less than its children).
+  FrontierDp(const BudgetDp& dp, int64_t max_points, int64_t max_need)
+      : dp_(dp), max_points_(max_points), max_need_(max_need) {
     const int32_t L = dp.blocks();
     frontier_.resize(static_cast<size_t>(L + 1) * (L + 1));
-    std::vector<Point> candidates;
+    std::vector<Point> split_points, merged;
     for (int32_t len = 1; len <= L; ++len) {
       for (int32_t i = 0; i + len <= L; ++i) {
         const int32_t j = i + len;
         const int64_t leaf_need = dp.LeafNeed(i, j);
-        candidates.clear();
-        candidates.push_back(Point{leaf_need, dp.LeafCost(i, j), -1, -1, -1});
-        for (int32_t m = i + 1; m < j; ++m) Combine(i, m, j, leaf_need, &candidates);
-        frontier_[Key(i, j)] = Pareto(&candidates);
+        std::vector<Point>& f = frontier_[Key(i, j)];
+        f.clear();
+        if (leaf_need <= max_need_) f.push_back(Point{leaf_need, dp.LeafCost(i, j), -1, -1, -1});
+        for (int32_t m = i + 1; m < j; ++m) {
+          split_points.clear();
+          Combine(i, m, j, leaf_need, &split_points);
+          if (split_points.empty()) continue;
+          ParetoMerge(f, split_points, &merged);
+          f.swap(merged);
+          // Bound the work per split; thinning keeps both ends exact.
+          if (static_cast<int64_t>(f.size()) > 4 * max_points_) Thin(&f);
+        }
+        Thin(&f);
       }
     }
   }
@@ -176,7 +188,7 @@ class FrontierDp {
         t = left[ln++].need;
       }
       if (t < sweep) t = sweep;
-      if (t >= leaf_need) break;
+      if (t >= leaf_need || t > max_need_) break;
       while (r + 1 < right.size() && ck + right[r + 1].need <= t) ++r;
       while (l + 1 < left.size() && left[l + 1].need <= t) ++l;
       if (ck + right[r].need > t || left[l].need > t) continue;
@@ -188,30 +200,39 @@ class FrontierDp {
     }
   }
 
-  // Keeps the non-dominated candidates, at most max_points_ of them: the
-  // least-need and least-cost points always survive (so the least feasible
-  // budget stays exact); the rest are thinned evenly.
-  std::vector<Point> Pareto(std::vector<Point>* candidates) const {
-    std::sort(candidates->begin(), candidates->end(), [](const Point& a, const Point& b) {
-      if (a.need != b.need) return a.need < b.need;
-      if (a.cost != b.cost) return a.cost < b.cost;
-      return a.split < b.split;  // Deterministic ties.
-    });
-    std::vector<Point> kept;
-    for (const Point& p : *candidates) {
-      if (kept.empty() || p.cost < kept.back().cost) kept.push_back(p);
+  // Merges two frontiers (each sorted by increasing need with strictly
+  // decreasing cost) into the frontier of their union, in linear time.
+  static void ParetoMerge(const std::vector<Point>& a, const std::vector<Point>& b,
+                          std::vector<Point>* out) {
+    out->clear();
+    size_t i = 0, k = 0;
+    while (i < a.size() || k < b.size()) {
+      const bool take_a =
+          k >= b.size() ||
+          (i < a.size() && (a[i].need < b[k].need ||
+                            (a[i].need == b[k].need && a[i].cost <= b[k].cost)));
+      const Point& p = take_a ? a[i++] : b[k++];
+      if (out->empty() || p.cost < out->back().cost) out->push_back(p);
     }
-    if (static_cast<int64_t>(kept.size()) <= max_points_) return kept;
+  }
+
+  // Keeps at most max_points_ points: the least-need and least-cost ends
+  // always survive (so the least feasible budget stays exact); the rest are
+  // thinned evenly.
+  void Thin(std::vector<Point>* f) const {
+    const int64_t n = static_cast<int64_t>(f->size());
+    if (n <= max_points_) return;
     std::vector<Point> thinned;
-    const int64_t n = static_cast<int64_t>(kept.size());
+    thinned.reserve(max_points_);
     for (int64_t k = 0; k < max_points_; ++k) {
-      thinned.push_back(kept[k * (n - 1) / (max_points_ - 1)]);
+      thinned.push_back((*f)[k * (n - 1) / (max_points_ - 1)]);
     }
-    return thinned;
+    f->swap(thinned);
   }
 
   const BudgetDp& dp_;
   int64_t max_points_;
+  int64_t max_need_;
   std::vector<std::vector<Point>> frontier_;
 };
 
@@ -223,7 +244,8 @@ BudgetPlanner& BudgetPlanner::operator=(BudgetPlanner&&) = default;
 BudgetPlanner::~BudgetPlanner() = default;
 
 absl::StatusOr<BudgetPlanner> BudgetPlanner::Create(const OrderContext& c, int64_t max_blocks,
-                                                    int64_t memory_levels) {
+                                                    int64_t memory_levels,
+                                                    int64_t max_budget_bytes) {
   TBP_CHECK(c.n >= 1);
   if (max_blocks < 1 || memory_levels < 2) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -239,12 +261,15 @@ absl::StatusOr<BudgetPlanner> BudgetPlanner::Create(const OrderContext& c, int64
         max_blocks, memory_levels, kMaxPoints));
   }
   auto dp = std::make_unique<BudgetDp>(c, max_blocks);
-  auto frontiers = std::make_unique<FrontierDp>(*dp, memory_levels);
+  auto frontiers = std::make_unique<FrontierDp>(*dp, memory_levels, max_budget_bytes);
   return BudgetPlanner(c, std::move(dp), std::move(frontiers));
 }
 
 int64_t BudgetPlanner::MinFeasibleBytes() const {
-  return frontiers_->At(0, dp_->blocks()).front().need;
+  const std::vector<FrontierDp::Point>& root = frontiers_->At(0, dp_->blocks());
+  if (!root.empty()) return root.front().need;
+  // Everything was above the cap: the ends-only frontier gives the minimum.
+  return FrontierDp(*dp_, 2, kInf).At(0, dp_->blocks()).front().need;
 }
 
 std::vector<int64_t> BudgetPlanner::BreakpointBudgets() const {
@@ -264,7 +289,7 @@ absl::StatusOr<PlanTree> BudgetPlanner::PlanFor(int64_t budget_bytes) const {
     return absl::InvalidArgumentError(absl::StrFormat(
         "PlannerOptions.budget_bytes = %d is below the smallest budget of any frontier-cut "
         "schedule of this order at %d blocks: %d bytes",
-        budget_bytes, L, root.front().need));
+        budget_bytes, L, MinFeasibleBytes()));
   }
   PlanTree tree(context_->n);
   struct Task { int32_t index, i, j, point; };
@@ -281,6 +306,11 @@ absl::StatusOr<PlanTree> BudgetPlanner::PlanFor(int64_t budget_bytes) const {
   return tree;
 }
 
+int64_t DefaultMemoryLevels(int64_t blocks) {
+  const int64_t b = std::max<int64_t>(1, blocks);
+  return std::clamp<int64_t>((int64_t{1} << 20) / (b * b), 64, int64_t{1} << 16);
+}
+
 absl::StatusOr<PlanTree> BudgetPlan(const OrderContext& c, const BudgetPlannerOptions& options) {
   if (options.budget_bytes <= 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -288,7 +318,7 @@ absl::StatusOr<PlanTree> BudgetPlan(const OrderContext& c, const BudgetPlannerOp
         options.budget_bytes));
   }
   absl::StatusOr<BudgetPlanner> planner =
-      BudgetPlanner::Create(c, options.max_blocks, options.memory_levels);
+      BudgetPlanner::Create(c, options.max_blocks, options.memory_levels, options.budget_bytes);
   if (!planner.ok()) return planner.status();
   return planner->PlanFor(options.budget_bytes);
 }

@@ -31,6 +31,7 @@
 #define TBP_CORE_SCHEDULE_BUDGET_PLANNER_H_
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -42,7 +43,7 @@ namespace tbp {
 struct BudgetPlannerOptions {
   int64_t budget_bytes = 0;     // > 0.
   int64_t max_blocks = 128;     // Coarsen the order to at most this many blocks.
-  int64_t memory_levels = 1024;  // Most Pareto points kept per interval (>= 2).
+  int64_t memory_levels = 64;   // Most Pareto points kept per interval (>= 2).
 };
 
 class FrontierDp;
@@ -55,13 +56,17 @@ class BudgetPlanner {
   // or memory_levels < 2; kResourceExhausted if (blocks + 1)^2 *
   // memory_levels exceeds 2^26 points. Time O(L^3 * K log K) for L blocks and
   // K points per frontier, memory O(L^2 * K). `context` must outlive this.
-  static absl::StatusOr<BudgetPlanner> Create(const OrderContext& context, int64_t max_blocks,
-                                              int64_t memory_levels);
+  // Only budgets up to max_budget_bytes can be planned for (smaller caps
+  // prune more: O(L^3 * K) shrinks to the points that fit).
+  static absl::StatusOr<BudgetPlanner> Create(
+      const OrderContext& context, int64_t max_blocks, int64_t memory_levels,
+      int64_t max_budget_bytes = std::numeric_limits<int64_t>::max() / 4);
   BudgetPlanner(BudgetPlanner&&);
   BudgetPlanner& operator=(BudgetPlanner&&);
   ~BudgetPlanner();
 
-  // The least-cost plan whose modelled need fits budget_bytes.
+  // The least-cost plan whose modelled need fits budget_bytes (which must be
+  // <= max_budget_bytes).
   // kInvalidArgument stating the smallest feasible budget otherwise.
   absl::StatusOr<PlanTree> PlanFor(int64_t budget_bytes) const;
 
@@ -69,7 +74,8 @@ class BudgetPlanner {
   // granularity).
   int64_t MinFeasibleBytes() const;
 
-  // The modelled needs of the root's Pareto points, increasing: the budgets
+  // The modelled needs of the root's Pareto points up to the cap, increasing:
+  // the budgets
   // at which the DP's choice changes. For choosing budgets to sweep only;
   // what a plan really needs is for the simulator to say.
   std::vector<int64_t> BreakpointBudgets() const;
@@ -81,6 +87,11 @@ class BudgetPlanner {
   std::unique_ptr<BudgetDp> dp_;
   std::unique_ptr<FrontierDp> frontiers_;
 };
+
+// The default memory_levels for L blocks: 2^20 / L^2 clamped to [64, 2^16],
+// so the DP's O(L^3 * K) work stays near 2^20 * L while small graphs (L <= 128
+// gets >= 64, L <= 25 more than 1,600 points) are rarely thinned at all.
+int64_t DefaultMemoryLevels(int64_t blocks);
 
 // BudgetPlanner::Create(...) then PlanFor(options.budget_bytes).
 absl::StatusOr<PlanTree> BudgetPlan(const OrderContext& context,

@@ -1,5 +1,6 @@
 #include "core/schedule/planner.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -157,7 +158,9 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
     schedule = Emit(context, IntervalTreePlan(n, o.block_size(), o.arity()), o);
   } else if (o.planner() == "budget") {
     if (o.max_blocks() == 0) o.set_max_blocks(128);
-    if (o.memory_levels() == 0) o.set_memory_levels(1024);
+    if (o.memory_levels() == 0) {
+      o.set_memory_levels(DefaultMemoryLevels(std::min<int64_t>(n, o.max_blocks())));
+    }
     BudgetPlannerOptions b;
     b.budget_bytes = o.budget_bytes();
     b.max_blocks = o.max_blocks();

@@ -69,7 +69,30 @@ BENCHMARK(BM_BudgetDp)->Iterations(1)
     ->Args({64, 1024})
     ->Args({128, 64})
     ->Args({128, 1024})
-    ->Args({1000, 16})
+    ->Unit(benchmark::kMillisecond);
+
+// One budget, as `tbp plan --planner=budget` runs it: the DP drops every
+// point above the budget. The budget is 1/8 of the way from the least
+// feasible budget to the store-all peak (range(1) eighths).
+void BM_BudgetPlanOneBudget(benchmark::State& state) {
+  const Graph g = Make(proto::LAYERED, 100000);
+  const std::vector<NodeId> order = KahnOrder(g);
+  const OrderContext context(g, order);
+  const int64_t blocks = state.range(0);
+  const BudgetPlanner ends = *BudgetPlanner::Create(context, blocks, 2);
+  const std::vector<int64_t> needs = ends.BreakpointBudgets();
+  const int64_t budget = needs.front() + (needs.back() - needs.front()) * state.range(1) / 8;
+  for (auto _ : state) {
+    absl::StatusOr<BudgetPlanner> p =
+        BudgetPlanner::Create(context, blocks, DefaultMemoryLevels(blocks), budget);
+    absl::StatusOr<PlanTree> tree = p->PlanFor(budget);
+    benchmark::DoNotOptimize(tree);
+  }
+  state.counters["budget_bytes"] = static_cast<double>(budget);
+}
+BENCHMARK(BM_BudgetPlanOneBudget)->Iterations(1)
+    ->Args({128, 1})
+    ->Args({1000, 1})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
