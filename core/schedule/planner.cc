@@ -13,6 +13,7 @@
 #include "core/analysis/lower_bounds.h"
 #include "core/analysis/order.h"
 #include "core/schedule/budget_planner.h"
+#include "core/schedule/exhaustive.h"
 #include "core/schedule/plan_tree.h"
 #include "core/schedule/revolve.h"
 #include "core/schedule/simple_planners.h"
@@ -84,7 +85,7 @@ absl::StatusOr<Schedule> PlanRevolve(const OrderContext& c, proto::PlannerOption
 
 const std::vector<std::string>& PlannerNames() {
   static const auto* names = new std::vector<std::string>{
-      "store_all", "periodic", "revolve", "interval_tree", "budget"};
+      "store_all", "periodic", "revolve", "interval_tree", "budget", "exact"};
   return *names;
 }
 
@@ -168,6 +169,16 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
     absl::StatusOr<PlanTree> tree = BudgetPlan(context, b);
     if (!tree.ok()) return tree.status();
     schedule = Emit(context, *tree, o);
+  } else if (o.planner() == "exact") {
+    // The optimum over all schedules (not only frontier-cut ones) by
+    // exhaustive search; the order is recorded but does not constrain it.
+    absl::StatusOr<ExhaustiveResult> r = ExhaustiveSearch(graph, o.budget_bytes());
+    if (!r.ok()) return r.status();
+    Schedule s;
+    s.options = o;
+    s.order = context.node_at;
+    s.instructions = std::move(r->instructions);
+    schedule = std::move(s);
   }
   return schedule;
 }

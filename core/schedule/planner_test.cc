@@ -118,6 +118,22 @@ TEST(PlannerTest, BudgetOnTheSkipFixture) {
   EXPECT_EQ(PlanAndJudge(Skip(), o).recompute_cost, 0);
 }
 
+TEST(PlannerTest, ExactOnTheSkipFixture) {
+  // The optimum over all schedules at 6 bytes also recomputes b once; at 7
+  // bytes nothing.
+  proto::PlannerOptions o = Options("exact");
+  o.set_budget_bytes(6);
+  SimResult r = PlanAndJudge(Skip(), o);
+  EXPECT_LE(r.peak_bytes, 6);
+  EXPECT_EQ(r.recompute_cost, 1);
+  o.set_budget_bytes(7);
+  EXPECT_EQ(PlanAndJudge(Skip(), o).recompute_cost, 0);
+  // Too large a graph for the exhaustive search is a named error.
+  o.set_budget_bytes(100);
+  absl::StatusOr<Schedule> s = Plan(UnitChain(20), o);
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("at most 16 COMPUTE nodes"));
+}
+
 TEST(PlannerTest, BudgetDominatesPeriodicOnAChain) {
   proto::PlannerOptions p = Options("periodic");
   p.set_segment_length(3);
