@@ -84,6 +84,21 @@ has '"peak_bytes": 10' -- \
   "$TBP" simulate --graph="$T/tiny.textproto" --schedule="$T/hand.textproto" --format=json \
   || fail "hand-written schedule peak"
 
+# Replay on real tensors (CPU): measured peak equals the simulator's, and
+# the gradients equal store-all's bit for bit.
+"$TBP" generate --family=residual --blocks=4 --block_depth=2 --base_bytes=64 \
+  --out="$T/r.textproto" >/dev/null || fail "generate for replay"
+out=$("$TBP" replay --graph="$T/r.textproto" --planner=periodic --batch=4 --format=json) \
+  || fail "replay"
+for key in backend measured_peak_bytes simulated_peak_bytes store_all_seconds \
+           schedule_seconds gradients_match; do
+  [[ "$out" == *"\"$key\""* ]] || fail "replay: no key $key"
+done
+[[ "$out" == *'"gradients_match": true'* ]] || fail "replay: gradients differ"
+[[ "$out" == *'"peaks_match_simulator": true'* ]] || fail "replay: peak differs"
+expect_error "replay without CUDA" "--config=cuda" "" -- \
+  "$TBP" replay --graph="$T/r.textproto" --planner=periodic --batch=4 --backend=cuda
+
 # Bad input.
 expect_error "unknown planner" "PlannerOptions.planner = 'magic'" "$T/o1.pb" -- \
   "$TBP" plan --graph="$g" --planner=magic --out="$T/o1.pb"

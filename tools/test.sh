@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs missing packages, then builds
-# everything (CUDA code included when nvcc is present) and runs every test.
+# everything and runs every test; the CUDA replay backend too when nvcc is
+# present (its tests skip without a GPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TBP_WORKSPACE="$PWD"
@@ -8,6 +9,13 @@ tools/setup.sh
 log=$(mktemp)
 status=0
 bazel test //... "$@" 2>&1 | tee "$log" || status=$?
+# The CUDA replay backend is compiled and linked whenever nvcc is present;
+# its tests skip cleanly (with the reason) when there is no GPU or driver.
+if [ -x /usr/local/cuda/bin/nvcc ]; then
+  bazel test --config=cuda //replay/... "$@" 2>&1 | tee -a "$log" || status=$?
+else
+  echo "tools/test.sh: /usr/local/cuda/bin/nvcc not found: CUDA backend not built" >&2
+fi
 # A plain summary line: "N passed, N failed".
 passed=$(grep -cE '^//.* PASSED in' "$log" || true)
 failed=$(grep -cE '^//.* (FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$log" || true)

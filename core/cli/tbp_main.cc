@@ -16,6 +16,7 @@
 #include "proto/generator.pb.h"
 #include "proto/planner.pb.h"
 #include "proto/schedule.pb.h"
+#include "replay/replay_command.h"
 
 // Common.
 ABSL_FLAG(std::string, graph, "", "Graph file (.textproto/.pbtxt/.json/.pb/.binpb). "
@@ -29,7 +30,7 @@ ABSL_FLAG(std::string, spec, "", "[generate] A GeneratorSpec file (proto/generat
           "the flags below override its fields when given.");
 ABSL_FLAG(std::string, family, "", "[generate] chain, layered, random_dag, wide, unet, "
           "residual or transformer.");
-ABSL_FLAG(uint64_t, seed, 0, "[generate] RNG seed.");
+ABSL_FLAG(uint64_t, seed, 0, "[generate] RNG seed. [replay] parameter seed (0 = 1).");
 ABSL_FLAG(int64_t, nodes, 0, "[generate] COMPUTE nodes (chain, random_dag, wide).");
 ABSL_FLAG(int64_t, layers, 0, "[generate] Layers (layered, transformer).");
 ABSL_FLAG(int64_t, width, 0, "[generate] Nodes per layer (layered).");
@@ -44,7 +45,8 @@ ABSL_FLAG(int64_t, wide_factor, 0, "[generate] Size multiplier of wide nodes (wi
 ABSL_FLAG(int64_t, depth, 0, "[generate] Encoder levels (unet).");
 ABSL_FLAG(int64_t, blocks, 0, "[generate] Residual blocks (residual).");
 ABSL_FLAG(int64_t, block_depth, 0, "[generate] Ops per residual block (residual).");
-ABSL_FLAG(int64_t, batch, 0, "[generate] Batch size (transformer).");
+ABSL_FLAG(int64_t, batch, 0, "[generate] Batch size (transformer). [replay] rows of every "
+          "tensor (default 1): width = output_bytes / (4 * batch).");
 ABSL_FLAG(int64_t, seq_len, 0, "[generate] Sequence length (transformer).");
 ABSL_FLAG(int64_t, hidden, 0, "[generate] Hidden size (transformer).");
 ABSL_FLAG(int64_t, heads, 0, "[generate] Attention heads (transformer).");
@@ -69,8 +71,12 @@ ABSL_FLAG(int64_t, arity, 0, "[plan] Interval-tree arity (default 2).");
 ABSL_FLAG(int64_t, max_blocks, 0, "[plan] Budget DP: most blocks (default 128).");
 ABSL_FLAG(int64_t, memory_levels, 0, "[plan] Budget DP: most Pareto points per interval (default 2^20/blocks^2, at least 64).");
 
-// simulate.
-ABSL_FLAG(std::string, schedule, "", "[simulate] Schedule file (proto/schedule.proto).");
+// simulate, replay.
+ABSL_FLAG(std::string, schedule, "", "[simulate, replay] Schedule file (proto/schedule.proto).");
+
+// replay.
+ABSL_FLAG(std::string, backend, "cpu", "[replay] cpu, or cuda (a --config=cuda build).");
+ABSL_FLAG(int64_t, repeats, 1, "[replay] Timed runs of each schedule; the fastest is reported.");
 
 namespace tbp {
 namespace {
@@ -91,7 +97,11 @@ constexpr char kUsage[] =
     "  simulate  --graph=FILE --schedule=FILE [--format=json]\n"
     "            Judge any schedule file (hand-written ones too).\n"
     "  bounds    --graph=FILE [--format=json]\n"
-    "            Every lower bound on the peak memory, by name.\n\n"
+    "            Every lower bound on the peak memory, by name.\n"
+    "  replay    --graph=FILE (--schedule=FILE | --planner=NAME [...])\n"
+    "            --backend=cpu|cuda [--batch=N] [--format=json]\n"
+    "            Execute the schedule on real tensors and compare with\n"
+    "            store-all: measured vs simulated peak, time, gradients.\n\n"
     "Errors name the offending field and value and exit with status 1.";
 
 absl::Status GeneratorFromFlags(proto::GeneratorSpec* spec) {
@@ -171,10 +181,10 @@ absl::StatusOr<std::string> Dispatch(const std::string& command) {
     return RunGenerate(spec, absl::GetFlag(FLAGS_out));
   }
   if (command != "analyze" && command != "plan" && command != "simulate" &&
-      command != "bounds") {
+      command != "bounds" && command != "replay") {
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown subcommand '", command,
-        "': use generate, analyze, plan, simulate or bounds (tbp --help)"));
+        "': use generate, analyze, plan, simulate, bounds or replay (tbp --help)"));
   }
   absl::StatusOr<Graph> graph = LoadGraph(absl::GetFlag(FLAGS_graph));
   if (!graph.ok()) return graph.status();
@@ -186,6 +196,27 @@ absl::StatusOr<std::string> Dispatch(const std::string& command) {
     return RunPlan(*graph, options, absl::GetFlag(FLAGS_out), *format);
   }
   const std::string schedule_path = absl::GetFlag(FLAGS_schedule);
+  if (command == "replay") {
+    replay::ReplayCommandOptions options;
+    options.backend = absl::GetFlag(FLAGS_backend);
+    options.batch = absl::GetFlag(FLAGS_batch) == 0 ? 1 : absl::GetFlag(FLAGS_batch);
+    options.seed = absl::GetFlag(FLAGS_seed) == 0 ? 1 : absl::GetFlag(FLAGS_seed);
+    options.repeats = static_cast<int>(absl::GetFlag(FLAGS_repeats));
+    options.format = *format == ReportFormat::kJson ? replay::ReplayFormat::kJson
+                                                    : replay::ReplayFormat::kText;
+    const bool has_planner = !absl::GetFlag(FLAGS_planner).empty();
+    if (has_planner == !schedule_path.empty()) {
+      return absl::InvalidArgumentError("give exactly one of --schedule and --planner");
+    }
+    if (has_planner) {
+      proto::PlannerOptions planner;
+      if (absl::Status s = PlannerFromFlags(&planner); !s.ok()) return s;
+      return replay::RunReplayWithPlanner(*graph, planner, options);
+    }
+    proto::Schedule schedule;
+    if (absl::Status s = ReadProtoFile(schedule_path, &schedule); !s.ok()) return s;
+    return replay::RunReplayWithScheduleProto(*graph, schedule, options);
+  }
   if (schedule_path.empty()) return absl::InvalidArgumentError("--schedule is missing");
   proto::Schedule schedule;
   if (absl::Status s = ReadProtoFile(schedule_path, &schedule); !s.ok()) return s;
