@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -95,15 +96,45 @@ Graph& Graph::operator=(const Graph& other) {
   return *this;
 }
 
+Graph::Graph(Graph&& other) noexcept
+    : graph_name_(std::move(other.graph_name_)),
+      names_(std::move(other.names_)),
+      is_compute_(std::move(other.is_compute_)),
+      is_output_(std::move(other.is_output_)),
+      output_bytes_(std::move(other.output_bytes_)),
+      forward_cost_(std::move(other.forward_cost_)),
+      backward_cost_(std::move(other.backward_cost_)),
+      replay_width_(std::move(other.replay_width_)),
+      in_offsets_(std::move(other.in_offsets_)),
+      in_ids_(std::move(other.in_ids_)),
+      in_mult_(std::move(other.in_mult_)),
+      out_offsets_(std::move(other.out_offsets_)),
+      out_ids_(std::move(other.out_ids_)),
+      compute_nodes_(std::move(other.compute_nodes_)),
+      outputs_(std::move(other.outputs_)),
+      index_(std::move(other.index_)),
+      total_compute_bytes_(other.total_compute_bytes_),
+      base_cost_(other.base_cost_),
+      total_forward_cost_(other.total_forward_cost_),
+      fingerprint_(other.fingerprint_) {
+  index_.Rebind(&names_);
+}
+
+Graph& Graph::operator=(Graph&& other) noexcept {
+  if (this != &other) {
+    this->~Graph();
+    new (this) Graph(std::move(other));
+  }
+  return *this;
+}
+
 void Graph::RebuildIndex() {
-  index_.clear();
-  index_.reserve(names_.size());
-  for (size_t v = 0; v < names_.size(); ++v) index_.emplace(names_[v], static_cast<NodeId>(v));
+  index_.Reset(&names_, names_.size());
+  for (size_t v = 0; v < names_.size(); ++v) index_.Insert(static_cast<NodeId>(v));
 }
 
 NodeId Graph::Find(absl::string_view name) const {
-  auto it = index_.find(name);
-  return it == index_.end() ? kNoNode : it->second;
+  return index_.Find(name);
 }
 
 absl::StatusOr<Graph> Graph::FromProto(const proto::Graph& proto) {
@@ -125,7 +156,7 @@ absl::StatusOr<Graph> Graph::FromProto(const proto::Graph& proto) {
   g.forward_cost_.resize(node_count);
   g.backward_cost_.resize(node_count);
   g.replay_width_.resize(node_count);
-  g.index_.reserve(node_count);
+  g.index_.Reset(&g.names_, node_count);
 
   for (int i = 0; i < node_count; ++i) {
     const proto::Node& n = proto.nodes(i);
@@ -133,10 +164,9 @@ absl::StatusOr<Graph> Graph::FromProto(const proto::Graph& proto) {
       return absl::InvalidArgumentError(absl::StrCat("Graph.nodes[", i, "].name is empty"));
     }
     g.names_[i] = n.name();
-    auto [it, inserted] = g.index_.emplace(g.names_[i], i);
-    if (!inserted) {
+    if (const NodeId first = g.index_.Insert(i); first != kNoNode) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "Graph.nodes[%d].name = '%s' duplicates Graph.nodes[%d].name", i, n.name(), it->second));
+          "Graph.nodes[%d].name = '%s' duplicates Graph.nodes[%d].name", i, n.name(), first));
     }
     if (n.kind() != proto::Node::INPUT && n.kind() != proto::Node::COMPUTE) {
       return absl::InvalidArgumentError(absl::StrFormat(
@@ -181,18 +211,17 @@ absl::StatusOr<Graph> Graph::FromProto(const proto::Graph& proto) {
   for (int v = 0; v < node_count; ++v) {
     if (v + kLookahead < node_count) {
       for (const std::string& ahead : proto.nodes(v + kLookahead).inputs()) {
-        g.index_.prefetch(absl::string_view(ahead));
+        g.index_.Prefetch(ahead);
       }
     }
     const proto::Node& n = proto.nodes(v);
     for (int k = 0; k < n.inputs_size(); ++k) {
       const std::string& in = n.inputs(k);
-      auto it = g.index_.find(in);
-      if (it == g.index_.end()) {
+      const NodeId u = g.index_.Find(in);
+      if (u == kNoNode) {
         return absl::InvalidArgumentError(absl::StrFormat(
             "Graph.nodes[%d] ('%s').inputs[%d] = '%s' names no node", v, n.name(), k, in));
       }
-      const NodeId u = it->second;
       if (u == v) {
         return absl::InvalidArgumentError(absl::StrFormat(
             "Graph.nodes[%d] ('%s').inputs[%d] names the node itself: cycle '%s' -> '%s'", v,

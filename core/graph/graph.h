@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "core/graph/name_index.h"
 #include "proto/graph.pb.h"
 
 namespace tbp {
@@ -41,11 +41,12 @@ class Graph {
   // consumer that is not an output; totals overflowing int64.
   static absl::StatusOr<Graph> FromProto(const proto::Graph& proto);
 
-  // Copies rebuild the name index (it refers to this graph's own names).
+  // The name index refers to this graph's own names: copies rebuild it,
+  // moves re-point it.
   Graph(const Graph& other);
   Graph& operator=(const Graph& other);
-  Graph(Graph&&) = default;
-  Graph& operator=(Graph&&) = default;
+  Graph(Graph&& other) noexcept;
+  Graph& operator=(Graph&& other) noexcept;
 
   // The proto this graph was built from, up to normalisation (kinds and
   // fields as stored; inputs as listed).
@@ -115,8 +116,7 @@ class Graph {
   std::vector<NodeId> out_ids_;
   std::vector<NodeId> compute_nodes_;
   std::vector<NodeId> outputs_;
-  // Views into names_ (whose strings never move once built).
-  absl::flat_hash_map<absl::string_view, NodeId> index_;
+  NameIndex index_;  // Reads names_.
   int64_t total_compute_bytes_ = 0;
   int64_t base_cost_ = 0;
   int64_t total_forward_cost_ = 0;
