@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/test_graphs.h"
 #include "core/graph/graph.h"
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/planner.h"
@@ -19,23 +20,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-Graph UnitChain(int l) {
-  proto::Graph p;
-  proto::Node* x = p.add_nodes();
-  x->set_name("x");
-  x->set_kind(proto::Node::INPUT);
-  for (int i = 1; i <= l; ++i) {
-    proto::Node* n = p.add_nodes();
-    n->set_name("n" + std::to_string(i));
-    n->set_kind(proto::Node::COMPUTE);
-    n->set_output_bytes(1);
-    n->set_forward_cost(1);
-    n->set_backward_cost(1);
-    n->add_inputs(i == 1 ? "x" : "n" + std::to_string(i - 1));
-  }
-  p.add_outputs("n" + std::to_string(l));
-  return *Graph::FromProto(p);
-}
+// A chain of l unit nodes (output_bytes = forward_cost = backward_cost = 1).
+Graph UnitChain(int l) { return testing_graphs::MustBuild(testing_graphs::ChainProto(l, 1)); }
 
 // Griewank-Walther t(l, s) translated to this model's recompute_cost.
 int64_t ExpectedRecompute(int64_t l, int64_t s) { return RevolveSteps(l, s) - (l - 1); }

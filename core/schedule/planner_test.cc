@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/test_graphs.h"
 #include "core/sim/simulator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -12,38 +13,23 @@ namespace {
 
 using ::testing::HasSubstr;
 
-void AddNode(proto::Graph* g, const std::string& name, proto::Node::Kind kind, int64_t bytes,
-             std::vector<std::string> inputs) {
-  proto::Node* n = g->add_nodes();
-  n->set_name(name);
-  n->set_kind(kind);
-  n->set_output_bytes(bytes);
-  n->set_forward_cost(1);
-  n->set_backward_cost(1);
-  for (const std::string& in : inputs) n->add_inputs(in);
-}
+using testing_graphs::ChainProto;
+using testing_graphs::MustBuild;
+using testing_graphs::ProtoBuilder;
 
-Graph UnitChain(int l) {
-  proto::Graph p;
-  AddNode(&p, "x", proto::Node::INPUT, 1, {});
-  for (int i = 1; i <= l; ++i) {
-    AddNode(&p, "n" + std::to_string(i), proto::Node::COMPUTE, 1,
-            {i == 1 ? "x" : "n" + std::to_string(i - 1)});
-  }
-  p.add_outputs("n" + std::to_string(l));
-  return *Graph::FromProto(p);
-}
+// A chain of l unit nodes (output_bytes = forward_cost = backward_cost = 1).
+Graph UnitChain(int l) { return MustBuild(ChainProto(l, 1)); }
 
 // x -> a -> b -> c -> d, plus the skip a -> d; unit sizes and costs.
 Graph Skip() {
-  proto::Graph p;
-  AddNode(&p, "x", proto::Node::INPUT, 1, {});
-  AddNode(&p, "a", proto::Node::COMPUTE, 1, {"x"});
-  AddNode(&p, "b", proto::Node::COMPUTE, 1, {"a"});
-  AddNode(&p, "c", proto::Node::COMPUTE, 1, {"b"});
-  AddNode(&p, "d", proto::Node::COMPUTE, 1, {"c", "a"});
-  p.add_outputs("d");
-  return *Graph::FromProto(p);
+  return MustBuild(ProtoBuilder()
+                       .Input("x")
+                       .Compute("a", 1, {"x"})
+                       .Compute("b", 1, {"a"})
+                       .Compute("c", 1, {"b"})
+                       .Compute("d", 1, {"c", "a"})
+                       .Output("d")
+                       .proto());
 }
 
 SimResult PlanAndJudge(const Graph& g, proto::PlannerOptions o) {

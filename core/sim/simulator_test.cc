@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/test_graphs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -13,38 +14,32 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-void AddNode(proto::Graph* g, const std::string& name, proto::Node::Kind kind, int64_t bytes,
-             std::vector<std::string> inputs, int64_t fwd = 1, int64_t bwd = 1) {
-  proto::Node* n = g->add_nodes();
-  n->set_name(name);
-  n->set_kind(kind);
-  n->set_output_bytes(bytes);
-  n->set_forward_cost(fwd);
-  n->set_backward_cost(bwd);
-  for (const std::string& in : inputs) n->add_inputs(in);
-}
+using testing_graphs::MustBuild;
+using testing_graphs::ProtoBuilder;
 
 // x -> a -> b -> c, unit sizes; forward_cost(a) = 5 to see recomputation.
 Graph Chain3() {
-  proto::Graph p;
-  AddNode(&p, "x", proto::Node::INPUT, 100, {});
-  AddNode(&p, "a", proto::Node::COMPUTE, 1, {"x"}, 5, 1);
-  AddNode(&p, "b", proto::Node::COMPUTE, 1, {"a"});
-  AddNode(&p, "c", proto::Node::COMPUTE, 1, {"b"});
-  p.add_outputs("c");
-  return *Graph::FromProto(p);
+  proto::Graph p = ProtoBuilder()
+                       .Input("x")
+                       .Compute("a", 1, {"x"})
+                       .Compute("b", 1, {"a"})
+                       .Compute("c", 1, {"b"})
+                       .Output("c")
+                       .proto();
+  p.mutable_nodes(1)->set_forward_cost(5);
+  return MustBuild(p);
 }
 
 // x -> a; a -> b; a -> c; (b, c) -> d. Sizes 1, 2, 3, 4.
 Graph Diamond() {
-  proto::Graph p;
-  AddNode(&p, "x", proto::Node::INPUT, 100, {});
-  AddNode(&p, "a", proto::Node::COMPUTE, 1, {"x"});
-  AddNode(&p, "b", proto::Node::COMPUTE, 2, {"a"});
-  AddNode(&p, "c", proto::Node::COMPUTE, 3, {"a"});
-  AddNode(&p, "d", proto::Node::COMPUTE, 4, {"b", "c"});
-  p.add_outputs("d");
-  return *Graph::FromProto(p);
+  return MustBuild(ProtoBuilder()
+                       .Input("x")
+                       .Compute("a", 1, {"x"})
+                       .Compute("b", 2, {"a"})
+                       .Compute("c", 3, {"a"})
+                       .Compute("d", 4, {"b", "c"})
+                       .Output("d")
+                       .proto());
 }
 
 std::vector<Instruction> Parse(const Graph& g, const std::string& text) {
@@ -108,12 +103,12 @@ TEST(SimulatorTest, DiamondStoreAll) {
 }
 
 TEST(SimulatorTest, DuplicateInputsCountOnce) {
-  proto::Graph p;
-  AddNode(&p, "x", proto::Node::INPUT, 1, {});
-  AddNode(&p, "a", proto::Node::COMPUTE, 3, {"x"});
-  AddNode(&p, "b", proto::Node::COMPUTE, 5, {"a", "a"});
-  p.add_outputs("b");
-  Graph g = *Graph::FromProto(p);
+  Graph g = MustBuild(ProtoBuilder()
+                          .Input("x")
+                          .Compute("a", 3, {"x"})
+                          .Compute("b", 5, {"a", "a"})
+                          .Output("b")
+                          .proto());
   auto r = Simulate(g, Parse(g, "F a F b B b X b B a X a"));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->peak_bytes, 16);  // act 3 + 5, grads 5 + 3 (once).
