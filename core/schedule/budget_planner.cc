@@ -317,6 +317,11 @@ absl::StatusOr<PlanTree> BudgetPlan(const OrderContext& c, const BudgetPlannerOp
         "PlannerOptions.budget_bytes = %d: the budget planner needs a budget > 0",
         options.budget_bytes));
   }
+  if (options.max_blocks >= 1) {
+    // When store-all fits, it is optimal (no recomputation): skip the DP.
+    const BudgetDp dp(c, options.max_blocks);
+    if (options.budget_bytes >= dp.LeafNeed(0, dp.blocks())) return PlanTree(c.n);
+  }
   absl::StatusOr<BudgetPlanner> planner =
       BudgetPlanner::Create(c, options.max_blocks, options.memory_levels, options.budget_bytes);
   if (!planner.ok()) return planner.status();

@@ -1,0 +1,266 @@
+#include "experiments/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "experiments/results_csv.h"
+
+namespace tbp::experiments {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double Ratio(int64_t num, int64_t den) {
+  return den == 0 ? kNaN : static_cast<double>(num) / static_cast<double>(den);
+}
+
+std::string SweepLabel(const proto::PlannerSweep& s) {
+  return s.label().empty() ? s.options().planner() : s.label();
+}
+
+// Records grouped by instance, in order.
+std::map<int64_t, std::vector<const proto::RunRecord*>> ByInstance(
+    const proto::RunResults& results) {
+  std::map<int64_t, std::vector<const proto::RunRecord*>> out;
+  for (const proto::RunRecord& r : results.records()) out[r.instance_index()].push_back(&r);
+  return out;
+}
+
+}  // namespace
+
+Stats ComputeStats(const std::vector<double>& values) {
+  Stats s;
+  s.count = static_cast<int64_t>(values.size());
+  if (values.empty()) {
+    s.mean = s.min = s.max = kNaN;
+    return s;
+  }
+  double sum = 0;
+  s.min = s.max = values[0];
+  for (double v : values) {
+    sum += v;
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
+  }
+  s.mean = sum / static_cast<double>(values.size());
+  return s;
+}
+
+std::vector<std::string> Regimes(const proto::RunResults& results) {
+  std::vector<std::string> out;
+  for (const proto::GraphSource& g : results.spec().graphs()) out.push_back(g.label());
+  return out;
+}
+
+std::vector<std::string> PlannerLabels(const proto::RunResults& results) {
+  std::vector<std::string> out;
+  for (const proto::PlannerSweep& s : results.spec().planners()) out.push_back(SweepLabel(s));
+  return out;
+}
+
+std::vector<GapRow> GapByRegime(const proto::RunResults& results) {
+  // (regime, planner) -> per-instance best gap.
+  std::map<std::pair<std::string, std::string>, std::map<int64_t, double>> best;
+  std::map<std::string, std::map<int64_t, bool>> instances;
+  for (const proto::RunRecord& r : results.records()) {
+    instances[r.graph_label()][r.instance_index()] = true;
+    if (!r.valid() || r.lower_bound_bytes() <= 0) continue;
+    const double gap = Ratio(r.peak_bytes(), r.lower_bound_bytes());
+    auto& m = best[{r.graph_label(), r.planner_label()}];
+    auto it = m.find(r.instance_index());
+    if (it == m.end() || gap < it->second) m[r.instance_index()] = gap;
+  }
+  std::vector<GapRow> rows;
+  for (const std::string& regime : Regimes(results)) {
+    for (const std::string& planner : PlannerLabels(results)) {
+      GapRow row;
+      row.regime = regime;
+      row.planner = planner;
+      row.instances = static_cast<int64_t>(instances[regime].size());
+      std::vector<double> gaps;
+      for (const auto& [index, gap] : best[{regime, planner}]) gaps.push_back(gap);
+      row.gap = ComputeStats(gaps);
+      rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
+std::string GapCsv(const std::vector<GapRow>& rows) {
+  std::string out =
+      "# Gap by regime (experiments/summary.h, GapByRegime): per graph and planner the\n"
+      "# smallest valid simulated peak / best true lower bound; statistics over graphs.\n"
+      "# Columns: regime_index, regime, planner_index, planner, instances (graphs),\n"
+      "#   valid (graphs with a valid run), mean_gap, min_gap, max_gap.\n"
+      "regime_index,regime,planner_index,planner,instances,valid,mean_gap,min_gap,max_gap\n";
+  std::map<std::string, int> regime_index, planner_index;
+  for (const GapRow& r : rows) {
+    regime_index.emplace(r.regime, static_cast<int>(regime_index.size()));
+    planner_index.emplace(r.planner, static_cast<int>(planner_index.size()));
+    absl::StrAppend(&out, regime_index[r.regime], ",", r.regime, ",", planner_index[r.planner],
+                    ",", r.planner, ",", r.instances, ",", r.gap.count, ",",
+                    CsvDouble(r.gap.mean), ",", CsvDouble(r.gap.min), ",", CsvDouble(r.gap.max),
+                    "\n");
+  }
+  return out;
+}
+
+std::vector<ExactRow> ExactByPlanner(const proto::RunResults& results) {
+  std::vector<ExactRow> rows;
+  for (const std::string& planner : PlannerLabels(results)) {
+    ExactRow row;
+    row.planner = planner;
+    std::vector<double> cost, peak;
+    for (const proto::RunRecord& r : results.records()) {
+      if (r.planner_label() != planner || !r.valid() || !r.has_exact()) continue;
+      ++row.runs;
+      if (r.recompute_cost() == r.exact_recompute_cost()) ++row.optimal_runs;
+      cost.push_back(Ratio(r.base_cost() + r.recompute_cost(),
+                           r.base_cost() + r.exact_recompute_cost()));
+      peak.push_back(Ratio(r.peak_bytes(), r.exact_min_memory_bytes()));
+    }
+    row.total_cost_ratio = ComputeStats(cost);
+    row.peak_over_exact_min = ComputeStats(peak);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<TightnessRow> BoundTightnessByRegime(const proto::RunResults& results) {
+  const auto by_instance = ByInstance(results);
+  std::vector<TightnessRow> rows;
+  for (const std::string& regime : Regimes(results)) {
+    TightnessRow row;
+    row.regime = regime;
+    std::vector<double> ratios;
+    for (const auto& [index, records] : by_instance) {
+      const proto::RunRecord& r = *records.front();
+      if (r.graph_label() != regime || !r.has_exact()) continue;
+      ++row.instances;
+      if (r.lower_bound_bytes() == r.exact_min_memory_bytes()) ++row.tight;
+      ratios.push_back(Ratio(r.lower_bound_bytes(), r.exact_min_memory_bytes()));
+    }
+    row.ratio = ComputeStats(ratios);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<RegimeRow> RegimeSummary(const proto::RunResults& results) {
+  const auto by_instance = ByInstance(results);
+  std::vector<RegimeRow> rows;
+  for (const std::string& regime : Regimes(results)) {
+    RegimeRow row;
+    row.regime = regime;
+    std::vector<double> frontier, memory, overhead;
+    for (const auto& [index, records] : by_instance) {
+      const proto::RunRecord& first = *records.front();
+      if (first.graph_label() != regime) continue;
+      if (row.instances == 0 || first.compute_nodes() < row.min_nodes) {
+        row.min_nodes = first.compute_nodes();
+      }
+      row.max_nodes = std::max(row.max_nodes, first.compute_nodes());
+      ++row.instances;
+      if (first.compressible()) ++row.compressible;
+      frontier.push_back(Ratio(first.best_frontier_bytes(), first.total_activation_bytes()));
+      for (const proto::RunRecord* r : records) {
+        if (!r->valid()) continue;
+        memory.push_back(Ratio(r->peak_bytes(), r->store_all_peak_bytes()));
+        overhead.push_back(r->compute_overhead());
+      }
+    }
+    row.frontier_fraction = ComputeStats(frontier);
+    row.memory_ratio = ComputeStats(memory);
+    row.overhead = ComputeStats(overhead);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+VerdictSplit SplitByVerdict(const proto::RunResults& results) {
+  std::vector<double> yes, no;
+  for (const proto::RunRecord& r : results.records()) {
+    if (!r.valid()) continue;
+    (r.compressible() ? yes : no).push_back(Ratio(r.peak_bytes(), r.store_all_peak_bytes()));
+  }
+  return {ComputeStats(yes), ComputeStats(no)};
+}
+
+std::vector<TradeoffRow> TradeoffSummary(const proto::RunResults& results) {
+  std::vector<TradeoffRow> rows;
+  for (const std::string& regime : Regimes(results)) {
+    for (const std::string& planner : PlannerLabels(results)) {
+      TradeoffRow row;
+      row.regime = regime;
+      row.planner = planner;
+      row.min_memory_ratio = row.overhead_at_half = row.overhead_at_quarter = kNaN;
+      for (const proto::RunRecord& r : results.records()) {
+        if (r.graph_label() != regime || r.planner_label() != planner || !r.valid()) continue;
+        ++row.valid_runs;
+        const double m = Ratio(r.peak_bytes(), r.store_all_peak_bytes());
+        const double o = r.compute_overhead();
+        if (std::isnan(row.min_memory_ratio) || m < row.min_memory_ratio) row.min_memory_ratio = m;
+        if (m <= 0.5 && (std::isnan(row.overhead_at_half) || o < row.overhead_at_half)) {
+          row.overhead_at_half = o;
+        }
+        if (m <= 0.25 && (std::isnan(row.overhead_at_quarter) || o < row.overhead_at_quarter)) {
+          row.overhead_at_quarter = o;
+        }
+      }
+      rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
+std::vector<RuntimeRow> RuntimeSummary(const proto::RunResults& results, int64_t min_nodes) {
+  std::vector<RuntimeRow> rows;
+  for (const std::string& regime : Regimes(results)) {
+    for (const std::string& planner : PlannerLabels(results)) {
+      RuntimeRow row;
+      row.regime = regime;
+      row.planner = planner;
+      row.slope = kNaN;
+      std::vector<std::pair<double, double>> points;
+      for (const proto::RunRecord& r : results.records()) {
+        if (r.graph_label() != regime || r.planner_label() != planner || !r.valid()) continue;
+        if (r.compute_nodes() >= row.max_nodes) {
+          row.max_nodes = r.compute_nodes();
+          row.plan_seconds_at_max = r.plan_seconds();
+          row.simulate_seconds_at_max = r.simulate_seconds();
+          row.order_seconds_at_max = r.order_seconds();
+        }
+        if (r.compute_nodes() >= min_nodes && r.plan_seconds() > 0) {
+          points.emplace_back(std::log(static_cast<double>(r.compute_nodes())),
+                              std::log(r.plan_seconds()));
+        }
+      }
+      if (points.size() >= 2) {
+        double mx = 0, my = 0;
+        for (const auto& [x, y] : points) {
+          mx += x;
+          my += y;
+        }
+        mx /= static_cast<double>(points.size());
+        my /= static_cast<double>(points.size());
+        double sxy = 0, sxx = 0;
+        for (const auto& [x, y] : points) {
+          sxy += (x - mx) * (y - my);
+          sxx += (x - mx) * (x - mx);
+        }
+        if (sxx > 0) row.slope = sxy / sxx;
+      }
+      rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
+}  // namespace tbp::experiments

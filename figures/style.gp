@@ -1,0 +1,35 @@
+# Shared style of every figure (loaded by each figures/*.gp script).
+# Each script is called by figures/defs.bzl as
+#   gnuplot -e "style='figures/style.gp'" -e "<input>='...'" \
+#           -e "pdf_out='...'" -e "svg_out='...'" figures/<name>.gp
+# and draws the figure twice: PDF (the paper) and SVG (the README).
+set datafile separator ","
+# A filtered-out row (a `using` expression returning NaN) counts as missing,
+# so lines join the selected rows across the rows in between. Empty CSV
+# fields (values that do not exist, results_csv.h) are missing too.
+set datafile missing NaN
+set termoption noenhanced
+set grid back lc rgb "#dddddd" lw 0.5
+set border lc rgb "#444444"
+set tics nomirror out scale 0.6
+set key noautotitle
+
+# Planners: one colour and point type each, everywhere.
+set linetype 1 lc rgb "#000000" pt 5  ps 0.8 lw 1.5   # store_all
+set linetype 2 lc rgb "#e69f00" pt 9  ps 0.8 lw 1.5   # periodic
+set linetype 3 lc rgb "#0072b2" pt 7  ps 0.6 lw 1.5   # revolve
+set linetype 4 lc rgb "#009e73" pt 13 ps 0.8 lw 1.5   # interval_tree
+set linetype 5 lc rgb "#56b4e9" pt 12 ps 0.8 lw 1.0   # interval_tree (arity sweep)
+set linetype 6 lc rgb "#d55e00" pt 11 ps 0.8 lw 1.5   # budget
+set linetype 7 lc rgb "#cc79a7" pt 6  ps 0.8 lw 1.5   # exhaustive / other
+set linetype 8 lc rgb "#666666" pt 3  ps 0.6 lw 1.0   # analysis steps
+
+# start_pdf(w, h) / start_svg(w, h): the terminal command (eval it), size in inches.
+font_spec = "Helvetica,9"
+# Labels are plain text (noenhanced): "store_all" must not become a subscript.
+start_pdf(w, h) = sprintf("set terminal pdfcairo noenhanced size %fin,%fin font '%s' linewidth 1; set output '%s'", w, h, font_spec, pdf_out)
+start_svg(w, h) = sprintf("set terminal svg noenhanced size %d,%d font '%s' linewidth 1 background rgb 'white'; set output '%s'", int(w * 96), int(h * 96), font_spec, svg_out)
+# `gnuplot -e "preview=1" ...` writes a PNG to pdf_out instead (quick looks).
+if (exists("preview")) {
+  start_pdf(w, h) = sprintf("set terminal pngcairo noenhanced size %d,%d font '%s' linewidth 1; set output '%s'", int(w * 110), int(h * 110), font_spec, pdf_out)
+}

@@ -1,0 +1,76 @@
+// gen_paper_tex: writes the generated part of the paper (paper/tex_numbers.h)
+// into --out_dir: numbers.tex (macros) and the tab_*.tex tables, from the
+// merged experiment results. Every input is optional.
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "core/graph/graph_io.h"
+#include "paper/tex_numbers.h"
+#include "proto/result.pb.h"
+
+ABSL_FLAG(std::string, random_dags, "", "random_dags RunResults (.json/.pb).");
+ABSL_FLAG(std::string, compare, "", "compare_checkpointing RunResults.");
+ABSL_FLAG(std::string, gap, "", "lower_bound_gap RunResults.");
+ABSL_FLAG(std::string, exact, "", "lower_bound_gap_exact RunResults.");
+ABSL_FLAG(std::string, frontier, "", "frontier_profiles RunResults.");
+ABSL_FLAG(std::string, runtime, "", "planner_runtime_scaling RunResults (committed).");
+ABSL_FLAG(std::string, runtime_machine, "", "One-line description of the timing machine.");
+ABSL_FLAG(std::string, out_dir, "", "Directory for numbers.tex and tab_*.tex (must exist).");
+
+namespace {
+
+absl::Status Load(const std::string& path, std::optional<tbp::proto::RunResults>* out) {
+  if (path.empty()) return absl::OkStatus();
+  out->emplace();
+  return tbp::ReadProtoFile(path, &out->value());
+}
+
+absl::Status Run() {
+  const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
+  if (out_dir.empty()) return absl::InvalidArgumentError("--out_dir is missing");
+  tbp::paper::PaperInputs in;
+  for (auto [flag, slot] : {std::pair{absl::GetFlag(FLAGS_random_dags), &in.random_dags},
+                            std::pair{absl::GetFlag(FLAGS_compare), &in.compare},
+                            std::pair{absl::GetFlag(FLAGS_gap), &in.gap},
+                            std::pair{absl::GetFlag(FLAGS_exact), &in.exact},
+                            std::pair{absl::GetFlag(FLAGS_frontier), &in.frontier},
+                            std::pair{absl::GetFlag(FLAGS_runtime), &in.runtime}}) {
+    if (absl::Status s = Load(flag, slot); !s.ok()) return s;
+  }
+  const std::string machine_path = absl::GetFlag(FLAGS_runtime_machine);
+  if (!machine_path.empty()) {
+    absl::StatusOr<std::string> text = tbp::ReadFile(machine_path);
+    if (!text.ok()) return text.status();
+    in.runtime_machine = std::string(absl::StripAsciiWhitespace(*text));
+  }
+  for (const auto& [name, contents] : tbp::paper::GenerateTex(in)) {
+    if (absl::Status s = tbp::WriteFileAtomically(absl::StrCat(out_dir, "/", name), contents);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "gen_paper_tex: LaTeX macros and tables from experiment results.\n\n"
+      "usage: gen_paper_tex --out_dir=DIR [--random_dags=F] [--compare=F] [--gap=F]\n"
+      "       [--exact=F] [--frontier=F] [--runtime=F --runtime_machine=TXT]");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = Run(); !s.ok()) {
+    std::fprintf(stderr, "gen_paper_tex: error: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,48 @@
+// The generated part of the paper: LaTeX macros (\newcommand{\ResGapChainRevolveMean}{1.01})
+// and tables, computed from experiment result files by experiments/summary.h.
+// Nothing in the paper's text or tables is typed by hand: paper.tex only
+// uses these macros and \input's these tables.
+//
+// Naming. Every macro is \Res<Section><Names...><Quantity>, where a result
+// label such as "random_dense" becomes "RandomDense" (digits spelled out,
+// since LaTeX macro names are letters only). Sections: RD (random_dags),
+// CC (compare_checkpointing), Gap (lower_bound_gap), EX
+// (lower_bound_gap_exact), FP (frontier_profiles), RT (runtime scaling).
+// Formatting is fixed per quantity (ratios 2 decimals, percentages 0 or 1,
+// seconds 2 significant digits), so the same results give the same bytes.
+#ifndef TBP_PAPER_TEX_NUMBERS_H_
+#define TBP_PAPER_TEX_NUMBERS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "proto/result.pb.h"
+
+namespace tbp::paper {
+
+// The result sets the paper reads; each is optional (tests use a subset).
+struct PaperInputs {
+  std::optional<proto::RunResults> random_dags;
+  std::optional<proto::RunResults> compare;
+  std::optional<proto::RunResults> gap;
+  std::optional<proto::RunResults> exact;
+  std::optional<proto::RunResults> frontier;
+  std::optional<proto::RunResults> runtime;
+  std::string runtime_machine;  // one line describing the timing machine
+};
+
+// File name (e.g. "numbers.tex", "tab_gap.tex") -> contents. Always the
+// same set of files: a table whose input is missing says so in its body.
+// numbers.tex defines every macro for the inputs given. Deterministic.
+std::map<std::string, std::string> GenerateTex(const PaperInputs& inputs);
+
+// "random_dense" -> "RandomDense"; digits become words ("l2" -> "LTwo").
+std::string MacroName(const std::string& label);
+
+// "random_dense" -> "random\_dense".
+std::string TexEscape(const std::string& text);
+
+}  // namespace tbp::paper
+
+#endif  // TBP_PAPER_TEX_NUMBERS_H_
