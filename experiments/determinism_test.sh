@@ -7,9 +7,13 @@
 # usage: determinism_test.sh RANDOM_DAGS COMPARE LOWER_BOUND_GAP FRONTIER MERGE
 #            TINY_SPEC TINY_EXACT_SPEC TINY_FRONTIER_SPEC
 #            BAZEL_TINY_RESULTS.csv BAZEL_TINY_RESULTS.json
+#            REPLAY_FIDELITY REPLAY_FIDELITY_SPEC BAZEL_REPLAY_FIDELITY.csv
+# replay_fidelity's --csv (no wall-clock columns) is checked too; its
+# --timing_csv is excluded.
 set -euo pipefail
 random_dags="$1" compare="$2" gap="$3" frontier="$4" merge="$5"
 tiny="$6" tiny_exact="$7" tiny_frontier="$8" bazel_csv="$9" bazel_json="${10}"
+replay_fidelity="${11}" replay_spec="${12}" bazel_replay_csv="${13}"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
 failures=0
 
@@ -58,6 +62,15 @@ same "$tmp/direct.csv" "$bazel_csv" "Bazel-built tiny_results.csv vs a direct ru
 same "$tmp/direct.json" "$bazel_json" "Bazel-built tiny_results.json vs a direct run"
 echo "ok: Bazel-built tiny_results equal a direct run"
 check frontier_profiles "$frontier" "$tiny_frontier" 2
+
+# replay_fidelity: byte-stable CSV, twice, and equal to the Bazel-built one.
+for run in a b; do
+  "$replay_fidelity" --spec="$replay_spec" --csv="$tmp/replay_$run.csv" 2>/dev/null
+done
+same "$tmp/replay_a.csv" "$tmp/replay_b.csv" "replay_fidelity: CSV of two runs"
+same "$tmp/replay_a.csv" "$bazel_replay_csv" "Bazel-built replay_fidelity_results.csv vs a direct run"
+[ -s "$tmp/replay_a.csv" ] || fail "replay_fidelity: empty CSV"
+echo "ok: replay_fidelity"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures determinism check(s) failed" >&2

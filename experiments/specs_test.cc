@@ -40,6 +40,9 @@ INSTANTIATE_TEST_SUITE_P(
                  ExperimentKind::kFrontierProfiles},
         SpecCase{"experiments/specs/planner_runtime_scaling.textproto",
                  ExperimentKind::kRuntimeScaling},
+        // replay_fidelity validates its spec as a compare_checkpointing one.
+        SpecCase{"experiments/specs/replay_fidelity.textproto",
+                 ExperimentKind::kCompareCheckpointing},
         SpecCase{"experiments/testdata/tiny.textproto", ExperimentKind::kCompareCheckpointing},
         SpecCase{"experiments/testdata/tiny.textproto", ExperimentKind::kRandomDags}));
 

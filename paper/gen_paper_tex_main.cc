@@ -23,6 +23,7 @@ ABSL_FLAG(std::string, exact, "", "lower_bound_gap_exact RunResults.");
 ABSL_FLAG(std::string, frontier, "", "frontier_profiles RunResults.");
 ABSL_FLAG(std::string, runtime, "", "planner_runtime_scaling RunResults (committed).");
 ABSL_FLAG(std::string, runtime_machine, "", "One-line description of the timing machine.");
+ABSL_FLAG(std::string, replay_fidelity, "", "replay_fidelity byte-stable CSV.");
 ABSL_FLAG(std::string, out_dir, "", "Directory for numbers.tex and tab_*.tex (must exist).");
 
 namespace {
@@ -51,6 +52,12 @@ absl::Status Run() {
     if (!text.ok()) return text.status();
     in.runtime_machine = std::string(absl::StripAsciiWhitespace(*text));
   }
+  const std::string replay_path = absl::GetFlag(FLAGS_replay_fidelity);
+  if (!replay_path.empty()) {
+    absl::StatusOr<std::string> text = tbp::ReadFile(replay_path);
+    if (!text.ok()) return text.status();
+    in.replay_fidelity_csv = *text;
+  }
   for (const auto& [name, contents] : tbp::paper::GenerateTex(in)) {
     if (absl::Status s = tbp::WriteFileAtomically(absl::StrCat(out_dir, "/", name), contents);
         !s.ok()) {
@@ -66,7 +73,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "gen_paper_tex: LaTeX macros and tables from experiment results.\n\n"
       "usage: gen_paper_tex --out_dir=DIR [--random_dags=F] [--compare=F] [--gap=F]\n"
-      "       [--exact=F] [--frontier=F] [--runtime=F --runtime_machine=TXT]");
+      "       [--exact=F] [--frontier=F] [--runtime=F --runtime_machine=TXT]\n"
+      "       [--replay_fidelity=CSV]");
   absl::ParseCommandLine(argc, argv);
   if (absl::Status s = Run(); !s.ok()) {
     std::fprintf(stderr, "gen_paper_tex: error: %s\n", std::string(s.message()).c_str());

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "experiments/summary.h"
 
 namespace tbp::paper {
@@ -373,6 +374,46 @@ void Runtime(const proto::RunResults& r, const std::string& machine, Macros* m,
   (*files)["tab_runtime.tex"] = t + TableTail();
 }
 
+// --------------------------------------------------------------------------
+// replay_fidelity (byte-stable columns only; the timing CSV is not read)
+
+void ReplayFidelity(const std::string& csv, Macros* m) {
+  m->Comment("replay_fidelity (CPU backend)");
+  std::vector<std::string> lines = absl::StrSplit(csv, '\n', absl::SkipEmpty());
+  std::map<std::string, int> col;
+  if (!lines.empty()) {
+    const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
+    for (int i = 0; i < static_cast<int>(header.size()); ++i) col[header[i]] = i;
+  }
+  int64_t runs = 0, failed = 0, peaks_equal = 0, gradients_match = 0;
+  std::set<std::string> families, graphs, planners;
+  const bool has_columns = col.count("status") && col.count("peaks_equal") &&
+                           col.count("gradients_match") && col.count("family") &&
+                           col.count("graph_label") && col.count("seed") && col.count("planner");
+  for (size_t i = 1; has_columns && i < lines.size(); ++i) {
+    const std::vector<std::string> f = absl::StrSplit(lines[i], ',');
+    if (f.size() < col.size()) continue;
+    if (f[col["status"]] != "ok") {
+      ++failed;
+      continue;
+    }
+    ++runs;
+    peaks_equal += f[col["peaks_equal"]] == "1";
+    gradients_match += f[col["gradients_match"]] == "1";
+    families.insert(f[col["family"]]);
+    graphs.insert(f[col["graph_label"]] + "/" + f[col["seed"]]);
+    planners.insert(f[col["planner"]]);
+  }
+  const double n = runs == 0 ? NAN : static_cast<double>(runs);
+  m->Add("RFRuns", Int(runs));
+  m->Add("RFFailedRuns", Int(failed));
+  m->Add("RFGraphs", Int(static_cast<int64_t>(graphs.size())));
+  m->Add("RFFamilies", Int(static_cast<int64_t>(families.size())));
+  m->Add("RFPlanners", Int(static_cast<int64_t>(planners.size())));
+  m->Add("RFPeaksEqualPct", Pct(static_cast<double>(peaks_equal) / n));
+  m->Add("RFGradientsMatchPct", Pct(static_cast<double>(gradients_match) / n));
+}
+
 }  // namespace
 
 std::string MacroName(const std::string& label) {
@@ -444,6 +485,7 @@ std::map<std::string, std::string> GenerateTex(const PaperInputs& in) {
   if (in.exact) Exact(*in.exact, &m, &files);
   if (in.frontier) Frontier(*in.frontier, &m);
   if (in.runtime) Runtime(*in.runtime, in.runtime_machine, &m, &files);
+  if (in.replay_fidelity_csv) ReplayFidelity(*in.replay_fidelity_csv, &m);
   m.Comment("configuration, from the specs");
   for (const auto& [section, results] : sections) {
     if (results->has_value()) SpecMacros(section, **results, &m);

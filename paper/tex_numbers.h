@@ -7,7 +7,8 @@
 // label such as "random_dense" becomes "RandomDense" (digits spelled out,
 // since LaTeX macro names are letters only). Sections: RD (random_dags),
 // CC (compare_checkpointing), Gap (lower_bound_gap), EX
-// (lower_bound_gap_exact), FP (frontier_profiles), RT (runtime scaling).
+// (lower_bound_gap_exact), FP (frontier_profiles), RT (runtime scaling),
+// RF (replay_fidelity).
 // Formatting is fixed per quantity (ratios 2 decimals, percentages 0 or 1,
 // seconds 2 significant digits), so the same results give the same bytes.
 #ifndef TBP_PAPER_TEX_NUMBERS_H_
@@ -30,6 +31,8 @@ struct PaperInputs {
   std::optional<proto::RunResults> frontier;
   std::optional<proto::RunResults> runtime;
   std::string runtime_machine;  // one line describing the timing machine
+  // The byte-stable CSV of //experiments:replay_fidelity_results (its text).
+  std::optional<std::string> replay_fidelity_csv;
 };
 
 // File name (e.g. "numbers.tex", "tab_gap.tex") -> contents. Always the

@@ -77,5 +77,24 @@ TEST(GenerateTexTest, MacrosAndTablesFromResults) {
   EXPECT_EQ(GenerateTex(in), files);
 }
 
+TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
+  PaperInputs in;
+  in.replay_fidelity_csv =
+      "graph_label,family,seed,compute_nodes,planner_label,planner,knob_value,budget_bytes,"
+      "simulated_peak_bytes,measured_peak_bytes,peaks_equal,gradients_match,compute_overhead,"
+      "status\n"
+      "chain,chain,0,8,store_all,store_all,0,0,100,100,1,1,0.000000,ok\n"
+      "chain,chain,0,8,revolve,revolve,2,0,40,40,1,1,0.500000,ok\n"
+      "rd,random_dag,1,8,periodic,periodic,3,0,60,64,0,1,0.200000,ok\n"
+      "rd,random_dag,2,8,budget,budget,0.2,50,0,0,0,0,0.000000,infeasible budget\n";
+  const std::string numbers = GenerateTex(in).at("numbers.tex");
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFRuns}{3}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFFailedRuns}{1}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFGraphs}{2}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFFamilies}{2}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFPeaksEqualPct}{67}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFGradientsMatchPct}{100}"));
+}
+
 }  // namespace
 }  // namespace tbp::paper

@@ -92,26 +92,6 @@ absl::StatusOr<FamilyPreset> Preset(const std::string& family, const std::string
   return p;
 }
 
-// Costs = the replay's FLOPs on `rows` rows.
-void SetReplayCosts(proto::Graph* g, int64_t rows) {
-  std::map<std::string, int64_t> width;
-  std::map<std::string, bool> compute;
-  for (const proto::Node& n : g->nodes()) {
-    width[n.name()] = n.output_bytes() / (4 * rows);
-    compute[n.name()] = n.kind() == proto::Node::COMPUTE;
-  }
-  for (proto::Node& n : *g->mutable_nodes()) {
-    if (n.kind() != proto::Node::COMPUTE) continue;
-    int64_t forward = 0, backward = 0;
-    for (const std::string& in : n.inputs()) {
-      const int64_t gemm = 2 * rows * width[in] * width[n.name()];
-      forward += gemm;
-      backward += compute[in] ? 2 * gemm : gemm;
-    }
-    n.set_forward_cost(std::max<int64_t>(forward, 1));
-    n.set_backward_cost(std::max<int64_t>(backward, 1));
-  }
-}
 
 struct PlannerSpec {
   std::string label;
@@ -521,5 +501,26 @@ std::string BenchMarkdown(const BenchReport& report) {
   return out;
 }
 
+void SetReplayCosts(proto::Graph* g, int64_t rows) {
+  std::map<std::string, int64_t> width;
+  std::map<std::string, bool> compute;
+  for (const proto::Node& n : g->nodes()) {
+    width[n.name()] = n.output_bytes() / (4 * rows);
+    compute[n.name()] = n.kind() == proto::Node::COMPUTE;
+  }
+  for (proto::Node& n : *g->mutable_nodes()) {
+    if (n.kind() != proto::Node::COMPUTE) continue;
+    int64_t forward = 0, backward = 0;
+    for (const std::string& in : n.inputs()) {
+      const int64_t gemm = 2 * rows * width[in] * width[n.name()];
+      forward += gemm;
+      backward += compute[in] ? 2 * gemm : gemm;
+    }
+    n.set_forward_cost(std::max<int64_t>(forward, 1));
+    n.set_backward_cost(std::max<int64_t>(backward, 1));
+  }
+}
+
 }  // namespace replay
+
 }  // namespace tbp

@@ -88,6 +88,12 @@ absl::StatusOr<proto::Graph> BenchGraph(const std::string& family, const std::st
 // Runs every family x planner. Per-planner failures (infeasible budget, out
 // of memory) become rows with a status; errors that stop everything (bad
 // options, no backend) are returned.
+// Sets every COMPUTE node's costs to the replay's FLOPs on `rows` rows
+// (one GEMM per listed input; backward twice a GEMM for a COMPUTE input,
+// once for an INPUT), so the simulator's compute overhead is comparable
+// with measured time. Widths are output_bytes / (4 * rows).
+void SetReplayCosts(proto::Graph* g, int64_t rows);
+
 absl::StatusOr<BenchReport> RunBench(const BenchOptions& options);
 
 std::string BenchCsv(const BenchReport& report);

@@ -11,7 +11,8 @@
 # remote-execution service).
 #
 # Not rerun here: planner_runtime_scaling (wall-clock timings; refresh it
-# with `bazel run //experiments:update_runtime_results`).
+# with `bazel run //experiments:update_runtime_results`) and the
+# replay_fidelity timings (`bazel run //experiments:update_replay_fidelity_timing`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TBP_WORKSPACE="$PWD"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# bazel run //experiments:update_replay_fidelity_timing
+# Reruns replay_fidelity with its wall-clock columns (store-all and schedule
+# seconds, time overhead; NOT reproducible) and rewrites the committed
+# experiments/results/replay_fidelity_timing.csv, which figures/replay_fidelity.gp
+# reads, and replay_fidelity_timing.machine.txt (one line: the machine).
+# Takes a few seconds; run it on an otherwise idle machine.
+set -euo pipefail
+binary="$1"
+spec="$2"
+if [ -z "${BUILD_WORKSPACE_DIRECTORY:-}" ]; then
+  echo "update_replay_fidelity_timing: run me with 'bazel run //experiments:update_replay_fidelity_timing'" >&2
+  exit 1
+fi
+dest="$BUILD_WORKSPACE_DIRECTORY/experiments/results"
+mkdir -p "$dest"
+"$binary" --spec="$spec" --timing_csv="$dest/replay_fidelity_timing.csv" 2>/dev/null
+cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
+echo "${cpu:-unknown CPU}, $(nproc) cores, $(uname -s) $(uname -m), CPU backend" \
+  > "$dest/replay_fidelity_timing.machine.txt"
+echo "update_replay_fidelity_timing: wrote $dest/replay_fidelity_timing.{csv,machine.txt}"
