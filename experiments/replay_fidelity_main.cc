@@ -119,11 +119,7 @@ absl::Status Run() {
     const Graph& graph = *g;
     const BestOrderResult best = BestOrder(graph);
     const int64_t lower_bound = BestLowerBound(graph);
-    proto::PlannerOptions store_all_options;
-    store_all_options.set_planner("store_all");
-    absl::StatusOr<Schedule> sa = PlanOnOrder(graph, best.order, store_all_options);
-    if (!sa.ok()) return sa.status();
-    absl::StatusOr<SimResult> sa_sim = Simulate(graph, sa->instructions);
+    absl::StatusOr<SimResult> sa_sim = SimulateStoreAll(graph, best.order);
     if (!sa_sim.ok()) return sa_sim.status();
     const int64_t store_all_peak = sa_sim->peak_bytes;
     for (const RunConfig& run : runs) {

@@ -356,13 +356,9 @@ absl::StatusOr<InstanceAnalysis> Analyze(const GraphInstance& inst,
   a.order_seconds = MinSeconds(repetitions, [&] { a.best = BestOrder(graph); });
   a.lower_bound_seconds =
       MinSeconds(repetitions, [&] { a.lower_bound_bytes = BestLowerBound(graph); });
-  proto::PlannerOptions store_all;
-  store_all.set_planner("store_all");
-  absl::StatusOr<Schedule> sa = PlanOnOrder(graph, a.best.order, store_all);
-  if (!sa.ok()) return absl::InternalError(absl::StrCat("store_all failed: ", sa.status().message()));
-  absl::StatusOr<SimResult> sim = Simulate(graph, sa->instructions);
+  absl::StatusOr<SimResult> sim = SimulateStoreAll(graph, a.best.order);
   if (!sim.ok()) {
-    return absl::InternalError(absl::StrCat("store_all schedule rejected: ", sim.status().message()));
+    return absl::InternalError(absl::StrCat("store_all failed: ", sim.status().message()));
   }
   a.store_all_peak_bytes = sim->peak_bytes;
   a.hcp = DiagnoseHcpForOrder(graph, a.best.order, OrderHeuristicName(a.best.heuristic));

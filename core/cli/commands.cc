@@ -24,16 +24,6 @@ std::string OrderName(proto::OrderHeuristic h) {
   return proto::OrderHeuristic_Name(h == proto::ORDER_UNSPECIFIED ? proto::ORDER_BEST : h);
 }
 
-// Peak of the store-all schedule on `order`, judged by the simulator: the
-// memory a plain autodiff pass needs, an upper bound on the optimum.
-absl::StatusOr<SimResult> StoreAllOn(const Graph& graph, const std::vector<NodeId>& order) {
-  proto::PlannerOptions o;
-  o.set_planner("store_all");
-  absl::StatusOr<Schedule> s = PlanOnOrder(graph, order, o);
-  if (!s.ok()) return s.status();
-  return Simulate(graph, s->instructions);
-}
-
 JsonObject LowerBoundsJson(const std::vector<LowerBound>& bounds, std::vector<JsonObject>* list) {
   JsonObject best;
   int64_t top = 0;
@@ -149,7 +139,7 @@ absl::StatusOr<std::string> RunAnalyze(const Graph& graph, ReportFormat format) 
   const HcpReport hcp =
       DiagnoseHcpForOrder(graph, best.order, OrderHeuristicName(best.heuristic));
   const std::vector<LowerBound> bounds = AllLowerBounds(graph);
-  absl::StatusOr<SimResult> store_all = StoreAllOn(graph, best.order);
+  absl::StatusOr<SimResult> store_all = SimulateStoreAll(graph, best.order);
   if (!store_all.ok()) return store_all.status();
   const std::string argmax_node =
       best.order.empty() ? "" : graph.name(best.order[frontier.argmax]);
@@ -233,11 +223,9 @@ absl::StatusOr<std::string> RunPlan(const Graph& graph, const proto::PlannerOpti
     return absl::InternalError(absl::StrCat("planner '", options.planner(),
                                             "' produced an invalid schedule: ", sim.status().message()));
   }
-  absl::StatusOr<SimResult> store_all = StoreAllOn(graph, schedule->order);
+  absl::StatusOr<SimResult> store_all = SimulateStoreAll(graph, schedule->order);
   if (!store_all.ok()) return store_all.status();
-  const std::vector<LowerBound> bounds = AllLowerBounds(graph);
-  int64_t lower = 0;
-  for (const LowerBound& b : bounds) lower = std::max(lower, b.bytes);
+  const int64_t lower = BestLowerBound(graph);
   if (!out_path.empty()) {
     if (absl::Status s = WriteProtoFile(out_path, ScheduleToProto(graph, *schedule)); !s.ok()) {
       return s;

@@ -213,6 +213,14 @@ absl::StatusOr<std::vector<NodeId>> ChooseOrder(const Graph& graph,
       "PlannerOptions.order = %d is not an order heuristic", static_cast<int>(heuristic)));
 }
 
+absl::StatusOr<SimResult> SimulateStoreAll(const Graph& graph, absl::Span<const NodeId> order) {
+  proto::PlannerOptions o;
+  o.set_planner("store_all");
+  absl::StatusOr<Schedule> s = PlanOnOrder(graph, order, o);
+  if (!s.ok()) return s.status();
+  return Simulate(graph, s->instructions);
+}
+
 absl::StatusOr<Schedule> Plan(const Graph& graph, const proto::PlannerOptions& options) {
   if (absl::Status s = ValidatePlannerOptions(options); !s.ok()) return s;
   absl::StatusOr<std::vector<NodeId>> order = ChooseOrder(graph, options.order());

@@ -14,6 +14,7 @@
 #include "absl/types/span.h"
 #include "core/graph/graph.h"
 #include "core/schedule/schedule.h"
+#include "core/sim/simulator.h"
 #include "proto/planner.pb.h"
 
 namespace tbp {
@@ -43,6 +44,10 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
 // nodes in file order (kInvalidArgument if that is not topological).
 absl::StatusOr<std::vector<NodeId>> ChooseOrder(const Graph& graph,
                                                 proto::OrderHeuristic heuristic);
+
+// The simulated store-all schedule on `order`: the memory a plain autodiff
+// pass needs (an upper bound on the optimum), judged by the simulator.
+absl::StatusOr<SimResult> SimulateStoreAll(const Graph& graph, absl::Span<const NodeId> order);
 
 // ChooseOrder(options.order) then PlanOnOrder.
 absl::StatusOr<Schedule> Plan(const Graph& graph, const proto::PlannerOptions& options);
