@@ -48,7 +48,7 @@ const Columns& RunsColumns() {
       {"compute_nodes", "number of COMPUTE nodes"},
       {"edges", "listed inputs, INPUT nodes included"},
       {"total_activation_bytes", "sum of output_bytes over COMPUTE nodes, bytes"},
-      {"planner", "planner name ('exact': the optimum, by exhaustive search)"},
+      {"planner", "planner name ('exact': the optimum by MILP; 'exhaustive': by exhaustive search)"},
       {"planner_label", "legend label of the planner sweep"},
       {"order", "order heuristic the planner ran on"},
       {"knob", "swept knob, or empty"},

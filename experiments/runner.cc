@@ -154,7 +154,7 @@ std::vector<KnobList> KnobListsOf(const proto::PlannerSweep& s) {
       {"arity", "arities", {"interval_tree"}, ints(s.arities())},
       {"budget_fraction",
        "budget_fractions",
-       {"budget", "revolve", "exact"},
+       {"budget", "revolve", "exact", "exhaustive"},
        {s.budget_fractions().begin(), s.budget_fractions().end()}},
   };
 }

@@ -319,7 +319,7 @@ TEST(RunExperimentTest, InfeasibleBudgetIsAnInvalidRowNotAFailure) {
       num_seeds: 4
     }
     planners { options { planner: "budget" } budget_fractions: [ 0 ] }
-    planners { options { planner: "exact" } budget_fractions: [ 0 ] }
+    planners { options { planner: "exhaustive" } budget_fractions: [ 0 ] }
     exact_max_nodes: 8
   )pb");
   const proto::RunResults r = MustRun(spec);
@@ -331,7 +331,7 @@ TEST(RunExperimentTest, InfeasibleBudgetIsAnInvalidRowNotAFailure) {
       EXPECT_THAT(rec.error(), HasSubstr("budget"));
       EXPECT_EQ(rec.peak_bytes(), 0);
     }
-    if (rec.options().planner() == "exact") {
+    if (rec.options().planner() == "exhaustive") {
       // 24 nodes: too many for the exhaustive search; recorded, not a crash.
       EXPECT_FALSE(rec.valid());
       EXPECT_THAT(rec.error(), HasSubstr("16"));
@@ -349,7 +349,7 @@ TEST(RunExperimentTest, ExactReferencesOnTinyGraphs) {
       label: "chain"
       generator { family: CHAIN nodes: 8 }
     }
-    planners { options { planner: "exact" } budget_fractions: [ 0, 1 ] }
+    planners { options { planner: "exhaustive" } budget_fractions: [ 0, 1 ] }
     planners { options { planner: "revolve" } slots: [ 1, 2 ] }
     planners { options { planner: "interval_tree" } }
   )pb");

@@ -246,6 +246,12 @@ absl::StatusOr<std::string> RunPlan(const Graph& graph, const proto::PlannerOpti
     if (used.arity() > 0) o.Add("arity", used.arity());
     if (used.max_blocks() > 0) o.Add("max_blocks", used.max_blocks());
     if (used.memory_levels() > 0) o.Add("memory_levels", used.memory_levels());
+    if (schedule->optimality.has_value()) {
+      const Optimality& opt = *schedule->optimality;
+      o.Add("proven_optimal", opt.proven_optimal)
+          .Add("horizon_certified", opt.horizon_certified)
+          .Add("recompute_lower_bound", opt.recompute_lower_bound);
+    }
     if (!out_path.empty()) o.Add("schedule_file", out_path);
     return o.ToString() + "\n";
   }
@@ -261,6 +267,14 @@ absl::StatusOr<std::string> RunPlan(const Graph& graph, const proto::PlannerOpti
                         store_all->peak_bytes > 0
                             ? static_cast<double>(sim->peak_bytes) / store_all->peak_bytes
                             : 0.0);
+  if (schedule->optimality.has_value()) {
+    const Optimality& opt = *schedule->optimality;
+    absl::StrAppendFormat(
+        &out, "  optimality               %s; no schedule within the budget recomputes less than %d%s\n",
+        opt.proven_optimal ? "proven optimal" : "NOT proven optimal (time limit)",
+        opt.recompute_lower_bound,
+        opt.horizon_certified ? "" : " (within the MILP horizon only)");
+  }
   absl::StrAppendFormat(&out, "  options                  %s\n", used.ShortDebugString());
   if (!out_path.empty()) absl::StrAppendFormat(&out, "wrote %s\n", out_path);
   return out;

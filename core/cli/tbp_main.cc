@@ -59,7 +59,7 @@ ABSL_FLAG(double, backward_factor, 0, "[generate] backward_cost / forward_cost (
 
 // plan.
 ABSL_FLAG(std::string, planner, "", "[plan] store_all, periodic, revolve, interval_tree, "
-          "budget, exact (exhaustive, <= 16 COMPUTE nodes).");
+          "budget, exact (MILP by CBC, <= 64 COMPUTE nodes), exhaustive (<= 16).");
 ABSL_FLAG(std::string, order, "best", "[plan] Order: best, kahn, dfs, greedy, local_search, "
           "as_given.");
 ABSL_FLAG(int64_t, budget_bytes, 0, "[plan] Memory budget in bytes (budget; revolve without "
@@ -70,6 +70,10 @@ ABSL_FLAG(int64_t, block_size, 0, "[plan] Interval-tree block size (default ceil
 ABSL_FLAG(int64_t, arity, 0, "[plan] Interval-tree arity (default 2).");
 ABSL_FLAG(int64_t, max_blocks, 0, "[plan] Budget DP: most blocks (default 128).");
 ABSL_FLAG(int64_t, memory_levels, 0, "[plan] Budget DP: most Pareto points per interval (default 2^20/blocks^2, at least 64).");
+ABSL_FLAG(double, time_limit_s, 0, "[plan] exact: CBC time limit per solve, seconds (default 60); "
+          "when hit, the best schedule is reported with its bound, not proven optimal.");
+ABSL_FLAG(int64_t, max_forwards, 0, "[plan] exact: MILP horizon in FORWARDs (default: certified "
+          "from the budget planner's schedule).");
 
 // simulate, replay.
 ABSL_FLAG(std::string, schedule, "", "[simulate, replay] Schedule file (proto/schedule.proto).");
@@ -169,6 +173,8 @@ absl::Status PlannerFromFlags(proto::PlannerOptions* o) {
   o->set_arity(absl::GetFlag(FLAGS_arity));
   o->set_max_blocks(absl::GetFlag(FLAGS_max_blocks));
   o->set_memory_levels(absl::GetFlag(FLAGS_memory_levels));
+  o->set_time_limit_s(absl::GetFlag(FLAGS_time_limit_s));
+  o->set_max_forwards(absl::GetFlag(FLAGS_max_forwards));
   return absl::OkStatus();
 }
 

@@ -14,6 +14,7 @@
 #include "core/analysis/order.h"
 #include "core/schedule/budget_planner.h"
 #include "core/schedule/exhaustive.h"
+#include "core/schedule/milp.h"
 #include "core/schedule/plan_tree.h"
 #include "core/schedule/revolve.h"
 #include "core/schedule/simple_planners.h"
@@ -85,7 +86,7 @@ absl::StatusOr<Schedule> PlanRevolve(const OrderContext& c, proto::PlannerOption
 
 const std::vector<std::string>& PlannerNames() {
   static const auto* names = new std::vector<std::string>{
-      "store_all", "periodic", "revolve", "interval_tree", "budget", "exact"};
+      "store_all", "periodic", "revolve", "interval_tree", "budget", "exact", "exhaustive"};
   return *names;
 }
 
@@ -115,7 +116,12 @@ absl::Status ValidatePlannerOptions(const proto::PlannerOptions& o) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "PlannerOptions.time_limit_s = %g: must be finite and >= 0", o.time_limit_s()));
   }
-  if ((o.planner() == "budget" || o.planner() == "exact") && o.budget_bytes() == 0) {
+  if (o.max_forwards() < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "PlannerOptions.max_forwards = %d: must be >= 0 (0 = default)", o.max_forwards()));
+  }
+  if ((o.planner() == "budget" || o.planner() == "exact" || o.planner() == "exhaustive") &&
+      o.budget_bytes() == 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "PlannerOptions.budget_bytes is missing: planner '%s' needs a budget > 0", o.planner()));
   }
@@ -170,14 +176,41 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
     if (!tree.ok()) return tree.status();
     schedule = Emit(context, *tree, o);
   } else if (o.planner() == "exact") {
-    // The optimum over all schedules (not only frontier-cut ones) by
-    // exhaustive search; the order is recorded but does not constrain it.
+    // The optimum over all schedules (core/schedule/milp.h); the order is
+    // recorded but does not constrain it. The budget planner's schedule on
+    // that order, when it fits, starts the search and bounds the horizon.
+    if (o.time_limit_s() == 0) o.set_time_limit_s(60);
+    absl::StatusOr<Schedule> start;
+    if (o.max_forwards() == 0) {
+      proto::PlannerOptions b = o;
+      b.set_planner("budget");
+      b.set_max_blocks(0);
+      b.set_memory_levels(0);
+      start = PlanOnOrder(graph, order, b);
+    }
+    MilpOptions m;
+    m.budget_bytes = o.budget_bytes();
+    m.time_limit_s = o.time_limit_s();
+    m.max_forwards = o.max_forwards();
+    if (start.ok()) m.incumbent = &start->instructions;
+    absl::StatusOr<MilpResult> r = MilpSolve(graph, m);
+    if (!r.ok()) return r.status();
+    Schedule s;
+    s.options = o;
+    s.order = context.node_at;
+    s.instructions = std::move(r->instructions);
+    s.optimality = Optimality{r->recompute_lower_bound, r->proven_optimal, r->horizon_certified};
+    schedule = std::move(s);
+  } else if (o.planner() == "exhaustive") {
+    // The optimum over all schedules by exhaustive search (at most
+    // kExhaustiveMaxNodes COMPUTE nodes): the independent check of exact.
     absl::StatusOr<ExhaustiveResult> r = ExhaustiveSearch(graph, o.budget_bytes());
     if (!r.ok()) return r.status();
     Schedule s;
     s.options = o;
     s.order = context.node_at;
     s.instructions = std::move(r->instructions);
+    s.optimality = Optimality{r->recompute_cost, true, true};
     schedule = std::move(s);
   }
   return schedule;

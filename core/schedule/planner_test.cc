@@ -114,10 +114,21 @@ TEST(PlannerTest, ExactOnTheSkipFixture) {
   EXPECT_EQ(r.recompute_cost, 1);
   o.set_budget_bytes(7);
   EXPECT_EQ(PlanAndJudge(Skip(), o).recompute_cost, 0);
-  // Too large a graph for the exhaustive search is a named error.
-  o.set_budget_bytes(100);
+  // The exhaustive search agrees, and says it proved it.
+  o.set_planner("exhaustive");
+  o.set_budget_bytes(6);
+  EXPECT_EQ(PlanAndJudge(Skip(), o).recompute_cost, 1);
+  absl::StatusOr<Schedule> proved = Plan(Skip(), o);
+  ASSERT_TRUE(proved.ok() && proved->optimality.has_value());
+  EXPECT_TRUE(proved->optimality->proven_optimal);
+  EXPECT_EQ(proved->optimality->recompute_lower_bound, 1);
+  // Too large a graph for either method is a named error.
+  o.set_budget_bytes(1000);
   absl::StatusOr<Schedule> s = Plan(UnitChain(20), o);
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("at most 16 COMPUTE nodes"));
+  o.set_planner("exact");
+  s = Plan(UnitChain(65), o);
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("at most 64 COMPUTE nodes"));
 }
 
 TEST(PlannerTest, BudgetDominatesPeriodicOnAChain) {

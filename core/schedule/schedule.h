@@ -6,6 +6,7 @@
 #define TBP_CORE_SCHEDULE_SCHEDULE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,23 @@ struct Instruction {
   bool operator==(const Instruction& o) const { return op == o.op && node == o.node; }
 };
 
+// What an exact planner proved about its schedule (absent for heuristics).
+struct Optimality {
+  // No schedule within the budget recomputes less than this.
+  int64_t recompute_lower_bound = 0;
+  // The solver closed the gap (false: it hit time_limit_s, and the
+  // schedule is only the best found).
+  bool proven_optimal = false;
+  // The bound holds over all schedules of the model, not only over those
+  // within the MILP's horizon (core/schedule/milp.h).
+  bool horizon_certified = false;
+};
+
 struct Schedule {
   proto::PlannerOptions options;     // planner = "" for hand-written ones.
   std::vector<NodeId> order;         // COMPUTE nodes, topological.
   std::vector<Instruction> instructions;
+  std::optional<Optimality> optimality;  // exact and exhaustive only.
 };
 
 // "FORWARD", "FREE" or "BACKWARD".

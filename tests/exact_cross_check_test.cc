@@ -1,0 +1,151 @@
+// Two independent exact methods must agree: the MILP of core/schedule/milp.h
+// (solved by CBC) and the exhaustive Dijkstra of core/schedule/exhaustive.h.
+// On 200 seeded random graphs of at most kMaxCompute COMPUTE nodes, the
+// least recompute_cost is a non-increasing step function of the budget;
+// the exhaustive search finds its breakpoints B_0 < B_1 < ... (B_0 = the
+// true minimum memory) and the MILP must give the same optimum at every B_k
+// and at B_k - 1 (the budget just below, still the previous step); on the
+// smallest graphs its minimum-memory program must find B_0. Every MILP
+// schedule is judged by the simulator. On failure: seed, graph, budget.
+// (kMaxCompute is 6 because the time-indexed MILP is slow: the test would
+// take hours at 10; `bazel run -c opt //experiments:exact_scaling` measures
+// how far each method goes in 60 s.)
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/analysis/test_graphs.h"
+#include "core/graph/graph.h"
+#include "core/schedule/exhaustive.h"
+#include "core/schedule/milp.h"
+#include "core/schedule/revolve.h"
+#include "core/sim/simulator.h"
+#include "gtest/gtest.h"
+
+namespace tbp {
+namespace {
+
+using testing_graphs::ChainProto;
+using testing_graphs::MustBuild;
+using testing_graphs::RandomDagOptions;
+using testing_graphs::RandomDagProto;
+
+constexpr uint64_t kSeeds = 200;
+constexpr int kMaxCompute = 6;
+
+int64_t ExhaustiveCost(const Graph& g, int64_t budget) {
+  absl::StatusOr<ExhaustiveResult> r = ExhaustiveSearch(g, budget);
+  return r.ok() ? r->recompute_cost : -1;
+}
+
+// Least recompute by the MILP, checked by the simulator; -1 if infeasible.
+int64_t MilpCost(const Graph& g, int64_t budget, const std::string& where) {
+  MilpOptions o;
+  o.budget_bytes = budget;
+  o.time_limit_s = 0;
+  absl::StatusOr<MilpResult> r = MilpSolve(g, o);
+  if (!r.ok()) return -1;
+  EXPECT_TRUE(r->proven_optimal) << where;
+  EXPECT_TRUE(r->horizon_certified) << where;
+  absl::StatusOr<SimResult> sim = Simulate(g, r->instructions);
+  EXPECT_TRUE(sim.ok()) << where << ": " << sim.status();
+  if (!sim.ok()) return -2;
+  EXPECT_LE(sim->peak_bytes, budget) << where;
+  EXPECT_EQ(sim->recompute_cost, r->recompute_cost) << where;
+  return sim->recompute_cost;
+}
+
+// The breakpoints of the exhaustive cost function, from B_0 up to the
+// budget where recomputation reaches 0.
+std::vector<int64_t> Breakpoints(const Graph& g, int64_t min_memory) {
+  std::vector<int64_t> points = {min_memory};
+  int64_t cost = ExhaustiveCost(g, min_memory);
+  int64_t hi = min_memory;
+  while (cost > 0) {
+    // Find some budget where the cost drops, then bisect for the least.
+    int64_t step = 1;
+    while (ExhaustiveCost(g, hi + step) == cost) step *= 2;
+    int64_t lo = hi + 1, top = hi + step;
+    while (lo < top) {
+      const int64_t mid = lo + (top - lo) / 2;
+      if (ExhaustiveCost(g, mid) < cost) top = mid; else lo = mid + 1;
+    }
+    points.push_back(lo);
+    hi = lo;
+    cost = ExhaustiveCost(g, lo);
+  }
+  return points;
+}
+
+TEST(ExactCrossCheckTest, MilpEqualsExhaustiveOnRandomGraphs) {
+  int graphs = 0, budgets = 0;
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    std::mt19937_64 rng(seed);
+    RandomDagOptions options;
+    options.min_compute = 2;
+    options.max_compute = kMaxCompute;
+    options.max_bytes = 8;
+    options.window = seed % 3 == 0 ? 2 : 0;
+    const proto::Graph proto = RandomDagProto(rng, options);
+    const Graph g = MustBuild(proto);
+    absl::StatusOr<int64_t> m = ExhaustiveMinimumMemory(g);
+    ASSERT_TRUE(m.ok()) << m.status();
+    const std::string where = "seed " + std::to_string(seed) + ", graph:\n" + proto.DebugString();
+    ++graphs;
+    for (int64_t b : Breakpoints(g, *m)) {
+      if (b == 0) continue;  // All-zero-byte graphs: a budget must be > 0.
+      const std::string at = where + " budget " + std::to_string(b);
+      EXPECT_EQ(MilpCost(g, b, at), ExhaustiveCost(g, b)) << at;
+      if (b > *m) {
+        EXPECT_EQ(MilpCost(g, b - 1, at + "-1"), ExhaustiveCost(g, b - 1)) << at << "-1";
+      }
+      ++budgets;
+    }
+    if (HasFailure()) return;
+  }
+  std::printf("MILP == exhaustive on %d graphs, %d breakpoint budgets (each also at B-1)\n",
+              graphs, budgets);
+}
+
+TEST(ExactCrossCheckTest, MilpMinimumMemoryEqualsExhaustive) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937_64 rng(seed);
+    RandomDagOptions options;
+    options.min_compute = 2;
+    options.max_compute = 4;
+    options.max_bytes = 8;
+    const proto::Graph proto = RandomDagProto(rng, options);
+    const Graph g = MustBuild(proto);
+    absl::StatusOr<int64_t> m = ExhaustiveMinimumMemory(g);
+    ASSERT_TRUE(m.ok()) << m.status();
+    MilpOptions mo;
+    mo.time_limit_s = 0;
+    absl::StatusOr<MilpMemoryResult> mm = MilpMinimumMemory(g, mo);
+    ASSERT_TRUE(mm.ok()) << mm.status();
+    EXPECT_TRUE(mm->proven_optimal);
+    EXPECT_EQ(mm->min_memory_bytes, *m) << "seed " << seed << "\n" << proto.DebugString();
+    absl::StatusOr<SimResult> sim = Simulate(g, mm->instructions);
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    EXPECT_EQ(sim->peak_bytes, *m);
+  }
+}
+
+// Griewank-Walther on unit chains, through the correspondence of
+// docs/model.md: s slots = a budget of s + 3 bytes, least recompute
+// t(l, s) - (l - 1).
+TEST(ExactCrossCheckTest, MilpReachesRevolveOptimumOnUnitChains) {
+  for (int l = 2; l <= 6; ++l) {
+    const Graph g = MustBuild(ChainProto(l, 1));
+    for (int s = 1; s <= 3; ++s) {
+      const int64_t expected = RevolveSteps(l, s) - (l - 1);
+      EXPECT_EQ(MilpCost(g, s + 3, "chain " + std::to_string(l)), expected)
+          << "l = " << l << ", s = " << s;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tbp
