@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/analysis/order.h"
@@ -273,6 +275,58 @@ class SkipGradients {
   std::vector<NodeId> chosen_;
 };
 
+// The gradient_frontier search of the header: the least, over the orders
+// of BACKWARD, of the largest BACKWARD sample; nullopt when the graph has
+// more than 64 COMPUTE nodes or the search exceeds max_states sets.
+std::optional<__int128> GradientFrontierSearch(const Graph& graph, int64_t max_states) {
+  using Mask = uint64_t;
+  const std::vector<NodeId>& nodes = graph.compute_nodes();
+  const int n = static_cast<int>(nodes.size());
+  if (n > 64) return std::nullopt;
+  absl::flat_hash_map<NodeId, int> local;
+  for (int i = 0; i < n; ++i) local[nodes[i]] = i;
+  std::vector<Mask> consumers(n, 0), inputs(n, 0);
+  std::vector<__int128> bytes(n), acts(n);
+  for (int i = 0; i < n; ++i) {
+    bytes[i] = graph.output_bytes(nodes[i]);
+    acts[i] = WorkingSet(graph, nodes[i]);
+    for (NodeId w : graph.consumers(nodes[i])) consumers[i] |= Mask{1} << local[w];
+    for (NodeId u : ComputeInputs(graph, nodes[i])) inputs[i] |= Mask{1} << local[u];
+  }
+  absl::flat_hash_map<Mask, __int128> layer = {{0, 0}};
+  int64_t states = 1;
+  for (int k = 0; k < n; ++k) {
+    absl::flat_hash_map<Mask, __int128> next;
+    for (const auto& [done, value] : layer) {
+      Mask live = 0;
+      __int128 live_bytes = 0;
+      for (int x = 0; x < n; ++x) {
+        if (!(done >> x & 1) && (consumers[x] & done)) {
+          live |= Mask{1} << x;
+          live_bytes += bytes[x];
+        }
+      }
+      for (int v = 0; v < n; ++v) {
+        const Mask bit = Mask{1} << v;
+        if ((done & bit) || (consumers[v] & ~done)) continue;
+        __int128 sample = acts[v] + live_bytes;
+        for (Mask extra = (bit | inputs[v]) & ~live; extra != 0; extra &= extra - 1) {
+          sample += bytes[__builtin_ctzll(extra)];
+        }
+        const __int128 best = std::max(value, sample);
+        auto [it, inserted] = next.try_emplace(done | bit, best);
+        if (!inserted) it->second = std::min(it->second, best);
+      }
+      if (states + static_cast<int64_t>(next.size()) > max_states) return std::nullopt;
+    }
+    states += static_cast<int64_t>(next.size());
+    if (states > max_states) return std::nullopt;
+    layer = std::move(next);
+  }
+  TBP_CHECK(layer.size() == 1);
+  return layer.begin()->second;
+}
+
 }  // namespace
 
 std::vector<LowerBound> AllLowerBounds(const Graph& graph,
@@ -341,6 +395,23 @@ std::vector<LowerBound> AllLowerBounds(const Graph& graph,
   }
   bounds.push_back(
       {"backward_skip_gradients", Saturate(skip_best), std::move(argument)});
+
+  const std::optional<__int128> frontier =
+      GradientFrontierSearch(graph, options.gradient_frontier_max_states);
+  if (frontier.has_value()) {
+    bounds.push_back(
+        {"gradient_frontier", Saturate(std::max(*frontier, skip_best)),
+         absl::StrFormat("Whatever order BACKWARD runs in, some BACKWARD holds its node, its "
+                         "COMPUTE inputs, their gradients and every gradient made but not yet "
+                         "consumed: at least %d bytes (least over all %d backward orders, by "
+                         "search).",
+                         Saturate(*frontier), graph.compute_nodes().size())});
+  } else {
+    bounds.push_back(
+        {"gradient_frontier", Saturate(skip_best),
+         "Relaxation (the graph is too large for the search over backward orders): the "
+         "gradients forced live at every BACKWARD, as in backward_skip_gradients."});
+  }
   return bounds;
 }
 

@@ -43,6 +43,26 @@
 //      LowerBoundOptions::exact_reachability_max_nodes a subset found along
 //      a longest-path spanning forest is used (each counted w has a real
 //      path w -> ... -> v -> ... -> c, so it is in A(v)).
+//  gradient_frontier: min over the orders sigma in which BACKWARD can run
+//      (reverse topological orders of the COMPUTE nodes) of
+//      max_k sample(sigma_k, D_k), where D_k = {sigma_1 .. sigma_{k-1}} and
+//      sample(v, D) = b(v) + sum_{u in CI(v)} b(u)            (activations)
+//                   + b of every node in {v} u CI(v) u
+//                     {x not in D u {v} with a consumer in D} (gradients).
+//      Proof: a valid schedule runs the BACKWARDs in some order sigma (F1),
+//      and D_k is then exactly the set already backwarded. In the sample of
+//      BACKWARD sigma_k, v = sigma_k and CI(v) are resident (F1), the
+//      gradients of v and of CI(v) are live (F2), and so is the gradient of
+//      every x not yet backwarded that has a backwarded consumer (F4): all
+//      distinct buffers. So the schedule's peak is >= max_k sample, which
+//      is >= the minimum over all sigma. Computed exactly by a search over
+//      the consumer-closed sets D (layer by layer, keeping for each D the
+//      least max sample of any prefix reaching it) when the graph has at
+//      most 64 COMPUTE nodes and the search stays within
+//      LowerBoundOptions::gradient_frontier_max_states sets; otherwise the
+//      valid relaxation max_v of the terms that every sigma has at v, which
+//      is backward_skip_gradients (each D_k at v contains every descendant
+//      of v and no ancestor). Always >= backward_skip_gradients.
 //
 // Upper bounds (the peak frontier of some order, the peak of store-all) are
 // NOT lower bounds and are never reported here.
@@ -58,7 +78,8 @@
 namespace tbp {
 
 struct LowerBound {
-  // "forward_working_set", "backward_working_set", "backward_skip_gradients".
+  // "forward_working_set", "backward_working_set", "backward_skip_gradients",
+  // "gradient_frontier".
   std::string name;
   // Every valid schedule has peak memory >= bytes.
   int64_t bytes = 0;
@@ -72,6 +93,9 @@ struct LowerBoundOptions {
   // nodes and E edges between them) when n <= this and E * n / 64 <= 2^27;
   // otherwise the O(V + E) spanning-forest subset.
   int32_t exact_reachability_max_nodes = 4096;
+  // gradient_frontier searches at most this many consumer-closed sets (over
+  // all layers) before it falls back to its relaxation.
+  int64_t gradient_frontier_max_states = 1 << 14;
 };
 
 // All bounds above, in the order listed. Sums saturate at INT64_MAX (a
