@@ -78,6 +78,9 @@ const Columns& RunsColumns() {
       {"recompute_vs_exact", "recompute_cost / exact_recompute_cost (1 if both are 0)"},
       {"total_cost_vs_exact",
        "(base_cost + recompute_cost) / (base_cost + exact_recompute_cost)"},
+      {"exact_memory_at_recompute_bytes",
+       "least peak of any schedule recomputing at most recompute_cost, bytes"},
+      {"peak_vs_exact_memory", "peak_bytes / exact_memory_at_recompute_bytes (>= 1)"},
       {"error", "why the run failed (',' replaced by ';'); empty if valid"},
   };
   return *columns;
@@ -211,6 +214,9 @@ void AppendRunRow(const proto::RunRecord& r, std::string* out) {
       exact_run ? absl::StrCat(r.exact_recompute_cost()) : std::string(),
       CsvDouble(recompute_vs_exact),
       CsvDouble(total_vs_exact),
+      exact_run ? absl::StrCat(r.exact_memory_at_recompute()) : std::string(),
+      exact_run ? CsvDouble(Ratio(r.peak_bytes(), r.exact_memory_at_recompute()))
+                : std::string(),
       CleanError(r.error()),
   };
   absl::StrAppend(out, absl::StrJoin(f, ","), "\n");

@@ -305,6 +305,8 @@ struct InstanceAnalysis {
   bool has_exact = false;
   int64_t exact_min_memory_bytes = 0;
   std::map<int64_t, int64_t> exact_recompute_at;  // budget -> least recompute
+  std::map<int64_t, int64_t> exact_memory_at;     // recompute -> least peak
+  std::vector<LowerBound> lower_bounds;
   std::map<int, std::vector<NodeId>> orders;      // other heuristics, by enum
 };
 
@@ -356,6 +358,7 @@ absl::StatusOr<InstanceAnalysis> Analyze(const GraphInstance& inst,
   a.order_seconds = MinSeconds(repetitions, [&] { a.best = BestOrder(graph); });
   a.lower_bound_seconds =
       MinSeconds(repetitions, [&] { a.lower_bound_bytes = BestLowerBound(graph); });
+  a.lower_bounds = AllLowerBounds(graph);
   absl::StatusOr<SimResult> sim = SimulateStoreAll(graph, a.best.order);
   if (!sim.ok()) {
     return absl::InternalError(absl::StrCat("store_all failed: ", sim.status().message()));
@@ -475,6 +478,13 @@ proto::RunRecord BaseRecord(const proto::ExperimentSpec& spec, const GraphInstan
   r.set_compressible(a.hcp.compressible);
   r.set_has_exact(a.has_exact);
   r.set_exact_min_memory_bytes(a.exact_min_memory_bytes);
+  if (a.has_exact) {
+    for (const LowerBound& b : a.lower_bounds) {
+      proto::NamedBound* nb = r.add_lower_bounds();
+      nb->set_name(b.name);
+      nb->set_bytes(b.bytes);
+    }
+  }
   return r;
 }
 
@@ -573,6 +583,20 @@ absl::Status RunInstance(const proto::ExperimentSpec& spec, ExperimentKind kind,
             e.sim.peak_bytes));
       }
       r.set_exact_recompute_cost(it->second);
+      // Memory at matched recomputation: the least budget whose optimum
+      // recomputes at most as much (the optimum is non-increasing in the
+      // budget; the run's own peak qualifies).
+      auto mt = a.exact_memory_at.find(e.sim.recompute_cost);
+      if (mt == a.exact_memory_at.end()) {
+        int64_t lo = a.exact_min_memory_bytes, hi = e.sim.peak_bytes;
+        while (lo < hi) {
+          const int64_t mid = lo + (hi - lo) / 2;
+          absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, mid);
+          if (x.ok() && x->recompute_cost <= e.sim.recompute_cost) hi = mid; else lo = mid + 1;
+        }
+        mt = a.exact_memory_at.emplace(e.sim.recompute_cost, lo).first;
+      }
+      r.set_exact_memory_at_recompute(mt->second);
     }
     results->add_records()->Swap(&r);
   }

@@ -148,7 +148,60 @@ std::vector<TightnessRow> BoundTightnessByRegime(const proto::RunResults& result
       ratios.push_back(Ratio(r.lower_bound_bytes(), r.exact_min_memory_bytes()));
     }
     row.ratio = ComputeStats(ratios);
+    // Per bound (the names of the first record with exact references).
+    for (const auto& [index, records] : by_instance) {
+      const proto::RunRecord& r = *records.front();
+      if (r.graph_label() != regime || !r.has_exact()) continue;
+      if (row.bounds.empty()) {
+        for (const proto::NamedBound& b : r.lower_bounds()) row.bounds.push_back({b.name(), 0, {}});
+      }
+    }
+    for (size_t i = 0; i < row.bounds.size(); ++i) {
+      std::vector<double> per;
+      for (const auto& [index, records] : by_instance) {
+        const proto::RunRecord& r = *records.front();
+        if (r.graph_label() != regime || !r.has_exact() ||
+            r.lower_bounds_size() <= static_cast<int>(i)) {
+          continue;
+        }
+        const int64_t b = r.lower_bounds(static_cast<int>(i)).bytes();
+        if (b == r.exact_min_memory_bytes()) ++row.bounds[i].tight;
+        per.push_back(Ratio(b, r.exact_min_memory_bytes()));
+      }
+      row.bounds[i].ratio = ComputeStats(per);
+    }
     rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<VersusExactRow> VersusExactByRegime(const proto::RunResults& results,
+                                                const std::string& planner_label) {
+  std::vector<VersusExactRow> rows;
+  for (const std::string& regime : Regimes(results)) {
+    VersusExactRow row;
+    row.regime = regime;
+    std::vector<double> recompute, memory;
+    for (const proto::RunRecord& r : results.records()) {
+      if (r.graph_label() != regime || r.planner_label() != planner_label || !r.valid() ||
+          !r.has_exact()) {
+        continue;
+      }
+      ++row.runs;
+      // Integers: r <= 1.02 e  <=>  50 r <= 51 e.
+      if (50 * r.recompute_cost() <= 51 * r.exact_recompute_cost()) ++row.within_2pct;
+      // (A positive recompute where the optimum has none has no finite
+      // ratio: counted as outside 2%, left out of the ratio statistics.)
+      if (r.exact_recompute_cost() > 0 || r.recompute_cost() == 0) {
+        recompute.push_back(r.recompute_cost() == 0 ? 1.0
+                                                    : Ratio(r.recompute_cost(),
+                                                            r.exact_recompute_cost()));
+      }
+      memory.push_back(Ratio(r.peak_bytes(), r.exact_memory_at_recompute()));
+    }
+    row.recompute_ratio = ComputeStats(recompute);
+    row.memory_ratio = ComputeStats(memory);
+    if (row.runs > 0) rows.push_back(row);
   }
   return rows;
 }

@@ -69,8 +69,30 @@ struct TightnessRow {
   int64_t instances = 0;
   int64_t tight = 0;  // lower bound == exact minimum memory
   Stats ratio;
+  // Per bound of RunRecord.lower_bounds, in their order: name, instances
+  // where it equals the exact minimum memory, bound / exact minimum.
+  struct PerBound {
+    std::string name;
+    int64_t tight = 0;
+    Stats ratio;
+  };
+  std::vector<PerBound> bounds;
 };
 std::vector<TightnessRow> BoundTightnessByRegime(const proto::RunResults& results);
+
+// lower_bound_gap_exact: per regime, one planner's valid runs against the
+// exact optimum: at matched budget (its peak) how much more it recomputes,
+// and at matched recomputation how much more memory it needs.
+struct VersusExactRow {
+  std::string regime;
+  int64_t runs = 0;
+  int64_t within_2pct = 0;  // recompute_cost <= 1.02 * exact_recompute_cost
+  Stats recompute_ratio;    // recompute / exact recompute (1 if both 0;
+                            // runs with exact 0 < recompute left out)
+  Stats memory_ratio;       // peak_bytes / exact_memory_at_recompute
+};
+std::vector<VersusExactRow> VersusExactByRegime(const proto::RunResults& results,
+                                                const std::string& planner_label);
 
 // random_dags: per regime, over instances (one run each: tiny-backprop's
 // schedule): HCP verdicts, frontier fraction (best frontier / total

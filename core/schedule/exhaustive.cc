@@ -9,6 +9,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace tbp {
 namespace {
@@ -65,9 +67,12 @@ struct Found {
   int64_t cost = 0;
   std::vector<Instruction> path;
   int64_t explored = 0;
+  bool timed_out = false;
 };
 
-Found Search(const Local& l, int64_t budget, bool want_path) {
+Found Search(const Local& l, int64_t budget, bool want_path, double time_limit_s = 0) {
+  const absl::Time deadline = time_limit_s > 0 ? absl::Now() + absl::Seconds(time_limit_s)
+                                               : absl::InfiniteFuture();
   const Mask all = l.n == 32 ? ~Mask{0} : (Mask{1} << l.n) - 1;
   using State = uint64_t;  // resident | done << 32.
   auto pack = [](Mask r, Mask d) { return State{r} | (State{d} << 32); };
@@ -85,6 +90,10 @@ Found Search(const Local& l, int64_t budget, bool want_path) {
     queue.pop();
     if (dist[s] != d) continue;
     ++found.explored;
+    if ((found.explored & 0xffff) == 0 && absl::Now() > deadline) {
+      found.timed_out = true;
+      return found;
+    }
     const Mask res = static_cast<Mask>(s), done = static_cast<Mask>(s >> 32);
     if (done == all) {
       found.ok = true;
@@ -141,10 +150,16 @@ absl::Status CheckSize(const Graph& g) {
 
 }  // namespace
 
-absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t budget_bytes) {
+absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t budget_bytes,
+                                                  double time_limit_s) {
   if (absl::Status s = CheckSize(graph); !s.ok()) return s;
   const Local l = Localize(graph);
-  Found f = Search(l, budget_bytes, /*want_path=*/true);
+  Found f = Search(l, budget_bytes, /*want_path=*/true, time_limit_s);
+  if (f.timed_out) {
+    return absl::DeadlineExceededError(absl::StrFormat(
+        "exhaustive search: time limit of %g s reached after %d states", time_limit_s,
+        f.explored));
+  }
   if (!f.ok) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "budget_bytes = %d: no valid schedule of this graph fits (exhaustive search)",

@@ -35,8 +35,10 @@ struct ExhaustiveResult {
 
 // kInvalidArgument if the graph has more than kExhaustiveMaxNodes COMPUTE
 // nodes, or if no valid schedule fits in budget_bytes (the message says so).
-// Time and memory O(3^n * n * degree) in the worst case.
-absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t budget_bytes);
+// Time and memory O(3^n * n * degree) in the worst case. time_limit_s > 0:
+// kDeadlineExceeded once that much wall-clock time has passed (0 = none).
+absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t budget_bytes,
+                                                  double time_limit_s = 0);
 
 // The least budget for which any valid schedule exists (the true minimum
 // memory), by bisection over ExhaustiveSearch feasibility.
