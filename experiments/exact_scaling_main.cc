@@ -117,7 +117,8 @@ absl::Status Run() {
       "reproducible)\n"
       "# status: optimal (proven within the limit), time_limit, too_large (over the method's "
       "node limit), skipped (a smaller graph of the family already failed)\n"
-      "family,label,size,compute_nodes,method,budget_bytes,status,seconds,recompute_cost\n";
+      "family,label,size,compute_nodes,method,budget_bytes,time_limit_s,status,seconds,"
+      "recompute_cost\n";
   std::map<std::pair<std::string, std::string>, bool> stopped;  // (label, method)
   for (const GraphInstance& inst : ExpandInstances(spec)) {
     absl::StatusOr<proto::Graph> proto = Generate(inst.generator);
@@ -145,8 +146,8 @@ absl::Status Run() {
         std::fprintf(stderr, "  %s in %.2f s\n", o.status.c_str(), o.seconds);
       }
       outcomes[planner] = o;
-      absl::StrAppendFormat(&csv, "%s,%s,%d,%d,%s,%d,%s,%s,%s\n", inst.family, inst.label,
-                            inst.size, g->compute_nodes().size(), planner, budget, o.status,
+      absl::StrAppendFormat(&csv, "%s,%s,%d,%d,%s,%d,%g,%s,%s,%s\n", inst.family, inst.label,
+                            inst.size, g->compute_nodes().size(), planner, budget, limit, o.status,
                             o.status == "skipped" ? "" : absl::StrFormat("%.3f", o.seconds),
                             o.recompute >= 0 ? absl::StrCat(o.recompute) : "");
     }

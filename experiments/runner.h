@@ -85,7 +85,7 @@ CsvLayout LayoutFor(ExperimentKind kind);
 // knob applied), at most one knob list, the knob belongs to the planner,
 // knob values in range (budget fractions finite, in [0, 1]);
 // min_feasible_budget only for "budget" and without a knob list;
-// exact_max_nodes in [0, 16]; timing_repetitions >= 0. Per kind: sweeps
+// exact_max_nodes in [0, 64]; timing_repetitions >= 0. Per kind: sweeps
 // and runtime need at least one planner; frontier_profiles takes none;
 // runtime takes no exact references.
 absl::Status ValidateExperimentSpec(const proto::ExperimentSpec& spec, ExperimentKind kind);

@@ -186,8 +186,8 @@ TEST(ValidateExperimentSpecTest, BudgetsOfExactAndMinFeasibleBudget) {
                                             min_feasible_budget: true budget_fractions: [0.5])"))
                   .message(),
               HasSubstr("min_feasible_budget and budget_fractions are both given"));
-  EXPECT_THAT(Validate("exact_max_nodes: 17 " + WithGraph(kChain)).message(),
-              HasSubstr("ExperimentSpec.exact_max_nodes = 17: must be in [0, 16]"));
+  EXPECT_THAT(Validate("exact_max_nodes: 65 " + WithGraph(kChain)).message(),
+              HasSubstr("ExperimentSpec.exact_max_nodes = 65: must be in [0, 64]"));
 }
 
 TEST(ValidateExperimentSpecTest, KindSpecificRules) {
@@ -315,7 +315,7 @@ TEST(RunExperimentTest, InfeasibleBudgetIsAnInvalidRowNotAFailure) {
     name: "infeasible"
     graphs {
       label: "dense"
-      generator { family: RANDOM_DAG nodes: 24 fan_in: 4 window: 4 long_range_prob: 0.7 }
+      generator { family: RANDOM_DAG nodes: 70 fan_in: 4 window: 4 long_range_prob: 0.7 }
       num_seeds: 4
     }
     planners { options { planner: "budget" } budget_fractions: [ 0 ] }
@@ -332,10 +332,10 @@ TEST(RunExperimentTest, InfeasibleBudgetIsAnInvalidRowNotAFailure) {
       EXPECT_EQ(rec.peak_bytes(), 0);
     }
     if (rec.options().planner() == "exhaustive") {
-      // 24 nodes: too many for the exhaustive search; recorded, not a crash.
+      // 70 nodes: too many for the exhaustive search; recorded, not a crash.
       EXPECT_FALSE(rec.valid());
-      EXPECT_THAT(rec.error(), HasSubstr("16"));
-      EXPECT_FALSE(rec.has_exact());  // 24 > exact_max_nodes
+      EXPECT_THAT(rec.error(), HasSubstr("64"));
+      EXPECT_FALSE(rec.has_exact());  // 70 > exact_max_nodes
     }
   }
   EXPECT_GE(infeasible, 1);

@@ -24,6 +24,8 @@ ABSL_FLAG(std::string, frontier, "", "frontier_profiles RunResults.");
 ABSL_FLAG(std::string, runtime, "", "planner_runtime_scaling RunResults (committed).");
 ABSL_FLAG(std::string, runtime_machine, "", "One-line description of the timing machine.");
 ABSL_FLAG(std::string, replay_fidelity, "", "replay_fidelity byte-stable CSV.");
+ABSL_FLAG(std::string, exact_scaling, "", "exact_scaling CSV (committed wall clock).");
+ABSL_FLAG(std::string, exact_scaling_machine, "", "One-line description of its machine.");
 ABSL_FLAG(std::string, out_dir, "", "Directory for numbers.tex and tab_*.tex (must exist).");
 
 namespace {
@@ -52,11 +54,17 @@ absl::Status Run() {
     if (!text.ok()) return text.status();
     in.runtime_machine = std::string(absl::StripAsciiWhitespace(*text));
   }
-  const std::string replay_path = absl::GetFlag(FLAGS_replay_fidelity);
-  if (!replay_path.empty()) {
-    absl::StatusOr<std::string> text = tbp::ReadFile(replay_path);
+  for (auto [flag, slot] : {std::pair{absl::GetFlag(FLAGS_exact_scaling), &in.exact_scaling_csv},
+                            std::pair{absl::GetFlag(FLAGS_replay_fidelity), &in.replay_fidelity_csv}}) {
+    if (flag.empty()) continue;
+    absl::StatusOr<std::string> text = tbp::ReadFile(flag);
     if (!text.ok()) return text.status();
-    in.replay_fidelity_csv = *text;
+    *slot = *text;
+  }
+  if (const std::string p = absl::GetFlag(FLAGS_exact_scaling_machine); !p.empty()) {
+    absl::StatusOr<std::string> text = tbp::ReadFile(p);
+    if (!text.ok()) return text.status();
+    in.exact_scaling_machine = std::string(absl::StripAsciiWhitespace(*text));
   }
   for (const auto& [name, contents] : tbp::paper::GenerateTex(in)) {
     if (absl::Status s = tbp::WriteFileAtomically(absl::StrCat(out_dir, "/", name), contents);
@@ -74,7 +82,7 @@ int main(int argc, char** argv) {
       "gen_paper_tex: LaTeX macros and tables from experiment results.\n\n"
       "usage: gen_paper_tex --out_dir=DIR [--random_dags=F] [--compare=F] [--gap=F]\n"
       "       [--exact=F] [--frontier=F] [--runtime=F --runtime_machine=TXT]\n"
-      "       [--replay_fidelity=CSV]");
+      "       [--replay_fidelity=CSV] [--exact_scaling=CSV --exact_scaling_machine=TXT]");
   absl::ParseCommandLine(argc, argv);
   if (absl::Status s = Run(); !s.ok()) {
     std::fprintf(stderr, "gen_paper_tex: error: %s\n", std::string(s.message()).c_str());

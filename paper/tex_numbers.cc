@@ -1,5 +1,6 @@
 #include "paper/tex_numbers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -7,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -429,22 +432,39 @@ void Runtime(const proto::RunResults& r, const std::string& machine, Macros* m,
 // --------------------------------------------------------------------------
 // replay_fidelity (byte-stable columns only; the timing CSV is not read)
 
-void ReplayFidelity(const std::string& csv, Macros* m) {
-  m->Comment("replay_fidelity (CPU backend)");
-  std::vector<std::string> lines = absl::StrSplit(csv, '\n', absl::SkipEmpty());
+// A CSV with a header line; '#' lines are comments.
+struct Csv {
   std::map<std::string, int> col;
-  if (!lines.empty()) {
-    const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
-    for (int i = 0; i < static_cast<int>(header.size()); ++i) col[header[i]] = i;
+  std::vector<std::vector<std::string>> rows;  // each as wide as the header
+};
+
+Csv ParseCsv(const std::string& text) {
+  Csv csv;
+  bool header = true;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    if (absl::StartsWith(line, "#")) continue;
+    std::vector<std::string> f = absl::StrSplit(line, ',');
+    if (header) {
+      for (int i = 0; i < static_cast<int>(f.size()); ++i) csv.col[f[i]] = i;
+      header = false;
+    } else if (f.size() >= csv.col.size()) {
+      csv.rows.push_back(std::move(f));
+    }
   }
+  return csv;
+}
+
+void ReplayFidelity(const std::string& text, Macros* m) {
+  m->Comment("replay_fidelity (CPU backend)");
+  Csv csv = ParseCsv(text);
+  std::map<std::string, int>& col = csv.col;
   int64_t runs = 0, failed = 0, peaks_equal = 0, gradients_match = 0;
   std::set<std::string> families, graphs, planners;
   const bool has_columns = col.count("status") && col.count("peaks_equal") &&
                            col.count("gradients_match") && col.count("family") &&
                            col.count("graph_label") && col.count("seed") && col.count("planner");
-  for (size_t i = 1; has_columns && i < lines.size(); ++i) {
-    const std::vector<std::string> f = absl::StrSplit(lines[i], ',');
-    if (f.size() < col.size()) continue;
+  for (size_t i = 0; has_columns && i < csv.rows.size(); ++i) {
+    const std::vector<std::string>& f = csv.rows[i];
     if (f[col["status"]] != "ok") {
       ++failed;
       continue;
@@ -464,6 +484,57 @@ void ReplayFidelity(const std::string& csv, Macros* m) {
   m->Add("RFPlanners", Int(static_cast<int64_t>(planners.size())));
   m->Add("RFPeaksEqualPct", Pct(static_cast<double>(peaks_equal) / n));
   m->Add("RFGradientsMatchPct", Pct(static_cast<double>(gradients_match) / n));
+}
+
+// --------------------------------------------------------------------------
+// exact_scaling (committed wall-clock results)
+
+void ExactScaling(const std::string& text, const std::string& machine, Macros* m,
+                  std::map<std::string, std::string>* files) {
+  m->Comment("exact_scaling (wall clock, committed)");
+  Csv csv = ParseCsv(text);
+  for (const char* c : {"label", "compute_nodes", "method", "status", "seconds", "time_limit_s"}) {
+    if (!csv.col.count(c)) return;
+  }
+  auto at = [&](const std::vector<std::string>& f, const char* c) { return f[csv.col[c]]; };
+  struct Best { int64_t nodes = 0; std::string seconds; int64_t failed_at = 0; };
+  std::vector<std::string> labels;
+  std::map<std::pair<std::string, std::string>, Best> best;  // (label, method)
+  std::string limit;
+  int64_t max_exhaustive = 0, max_exact = 0;
+  for (const auto& f : csv.rows) {
+    const std::string label = at(f, "label"), method = at(f, "method");
+    if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+    limit = at(f, "time_limit_s");
+    int64_t nodes = 0;
+    if (!absl::SimpleAtoi(at(f, "compute_nodes"), &nodes)) continue;
+    Best& b = best[{label, method}];
+    if (at(f, "status") == "optimal" && nodes >= b.nodes) {
+      b.nodes = nodes;
+      b.seconds = at(f, "seconds");
+      (method == "exact" ? max_exact : max_exhaustive) =
+          std::max(method == "exact" ? max_exact : max_exhaustive, nodes);
+    } else if (at(f, "status") != "optimal" && at(f, "status") != "skipped" && b.failed_at == 0) {
+      b.failed_at = nodes;
+    }
+  }
+  m->Add("XSLimit", limit.empty() ? Missing() : limit);
+  m->Add("XSMachine", TexEscape(machine));
+  m->Add("XSExhaustiveMax", Int(max_exhaustive));
+  m->Add("XSExactMax", Int(max_exact));
+  std::string t = TableHead("lrrrr",
+                            "family & exhaustive: $n$ & (s) & MILP: $n$ & (s)");
+  for (const std::string& label : labels) {
+    absl::StrAppend(&t, TexEscape(label));
+    for (const char* method : {"exhaustive", "exact"}) {
+      const Best& b = best[{label, method}];
+      std::string n = b.nodes > 0 ? Int(b.nodes) : Missing();
+      if (b.failed_at > 0) absl::StrAppend(&n, " ($<$", Int(b.failed_at), ")");
+      absl::StrAppend(&t, " & ", n, " & ", b.seconds.empty() ? Missing() : b.seconds);
+    }
+    absl::StrAppend(&t, " \\\\\n");
+  }
+  (*files)["tab_exact_scaling.tex"] = t + TableTail();
 }
 
 }  // namespace
@@ -527,6 +598,7 @@ std::map<std::string, std::string> GenerateTex(const PaperInputs& in) {
       {"tab_bounds.tex", NoResults("lower_bound_gap_exact")},
       {"tab_vs_exact.tex", NoResults("lower_bound_gap_exact")},
       {"tab_runtime.tex", NoResults("planner_runtime_scaling")},
+      {"tab_exact_scaling.tex", NoResults("exact_scaling")},
   };
   Macros m;
   m.Comment("Generated by paper/gen_paper_tex from experiment results; do not edit.");
@@ -540,6 +612,9 @@ std::map<std::string, std::string> GenerateTex(const PaperInputs& in) {
   if (in.frontier) Frontier(*in.frontier, &m);
   if (in.runtime) Runtime(*in.runtime, in.runtime_machine, &m, &files);
   if (in.replay_fidelity_csv) ReplayFidelity(*in.replay_fidelity_csv, &m);
+  if (in.exact_scaling_csv) {
+    ExactScaling(*in.exact_scaling_csv, in.exact_scaling_machine, &m, &files);
+  }
   m.Comment("configuration, from the specs");
   for (const auto& [section, results] : sections) {
     if (results->has_value()) SpecMacros(section, **results, &m);

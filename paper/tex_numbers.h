@@ -33,6 +33,9 @@ struct PaperInputs {
   std::string runtime_machine;  // one line describing the timing machine
   // The byte-stable CSV of //experiments:replay_fidelity_results (its text).
   std::optional<std::string> replay_fidelity_csv;
+  // experiments/results/exact_scaling.csv and its machine line (committed).
+  std::optional<std::string> exact_scaling_csv;
+  std::string exact_scaling_machine;
 };
 
 // File name (e.g. "numbers.tex", "tab_gap.tex") -> contents. Always the

@@ -59,7 +59,7 @@ ABSL_FLAG(double, backward_factor, 0, "[generate] backward_cost / forward_cost (
 
 // plan.
 ABSL_FLAG(std::string, planner, "", "[plan] store_all, periodic, revolve, interval_tree, "
-          "budget, exact (MILP by CBC, <= 64 COMPUTE nodes), exhaustive (<= 16).");
+          "budget, exact (MILP by CBC, <= 64 COMPUTE nodes), exhaustive (<= 64, state-limited).");
 ABSL_FLAG(std::string, order, "best", "[plan] Order: best, kahn, dfs, greedy, local_search, "
           "as_given.");
 ABSL_FLAG(int64_t, budget_bytes, 0, "[plan] Memory budget in bytes (budget; revolve without "

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <queue>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,7 +16,7 @@
 namespace tbp {
 namespace {
 
-using Mask = uint32_t;
+using Mask = uint64_t;
 
 struct Local {
   int n = 0;
@@ -68,14 +69,15 @@ struct Found {
   std::vector<Instruction> path;
   int64_t explored = 0;
   bool timed_out = false;
+  bool too_many_states = false;
 };
 
 Found Search(const Local& l, int64_t budget, bool want_path, double time_limit_s = 0) {
   const absl::Time deadline = time_limit_s > 0 ? absl::Now() + absl::Seconds(time_limit_s)
                                                : absl::InfiniteFuture();
-  const Mask all = l.n == 32 ? ~Mask{0} : (Mask{1} << l.n) - 1;
-  using State = uint64_t;  // resident | done << 32.
-  auto pack = [](Mask r, Mask d) { return State{r} | (State{d} << 32); };
+  const Mask all = l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1;
+  using State = std::pair<Mask, Mask>;  // (resident, done)
+  auto pack = [](Mask r, Mask d) { return State{r, d}; };
   struct Prev { State from; Instruction in; bool fused_free; };
   absl::flat_hash_map<State, int64_t> dist;
   absl::flat_hash_map<State, Prev> prev;
@@ -94,7 +96,11 @@ Found Search(const Local& l, int64_t budget, bool want_path, double time_limit_s
       found.timed_out = true;
       return found;
     }
-    const Mask res = static_cast<Mask>(s), done = static_cast<Mask>(s >> 32);
+    if (static_cast<int64_t>(dist.size()) > kExhaustiveMaxStates) {
+      found.too_many_states = true;
+      return found;
+    }
+    const Mask res = s.first, done = s.second;
     if (done == all) {
       found.ok = true;
       found.cost = d;
@@ -155,6 +161,12 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
   if (absl::Status s = CheckSize(graph); !s.ok()) return s;
   const Local l = Localize(graph);
   Found f = Search(l, budget_bytes, /*want_path=*/true, time_limit_s);
+  if (f.too_many_states) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "exhaustive search: more than %d states (memory); use planner 'exact' (MILP) or a "
+        "smaller graph",
+        kExhaustiveMaxStates));
+  }
   if (f.timed_out) {
     return absl::DeadlineExceededError(absl::StrFormat(
         "exhaustive search: time limit of %g s reached after %d states", time_limit_s,
@@ -177,10 +189,16 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
 absl::StatusOr<int64_t> ExhaustiveMinimumMemory(const Graph& graph) {
   if (absl::Status s = CheckSize(graph); !s.ok()) return s;
   const Local l = Localize(graph);
-  int64_t lo = 0, hi = 2 * SumBytes(l, l.n == 32 ? ~Mask{0} : (Mask{1} << l.n) - 1);
+  int64_t lo = 0, hi = 2 * SumBytes(l, l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1);
   while (lo < hi) {  // Feasibility is monotone in the budget.
     const int64_t mid = lo + (hi - lo) / 2;
-    if (Search(l, mid, /*want_path=*/false).ok) hi = mid; else lo = mid + 1;
+    const Found f = Search(l, mid, /*want_path=*/false);
+    if (f.too_many_states) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "exhaustive minimum memory: more than %d states at budget %d", kExhaustiveMaxStates,
+          mid));
+    }
+    if (f.ok) hi = mid; else lo = mid + 1;
   }
   return lo;
 }

@@ -24,7 +24,9 @@
 
 namespace tbp {
 
-inline constexpr int kExhaustiveMaxNodes = 16;
+inline constexpr int kExhaustiveMaxNodes = 64;
+// Reached states kept at most (the search's memory, ~100 bytes each).
+inline constexpr int64_t kExhaustiveMaxStates = 40'000'000;
 
 struct ExhaustiveResult {
   // The least recompute_cost within the budget, and a schedule attaining it.
@@ -34,8 +36,11 @@ struct ExhaustiveResult {
 };
 
 // kInvalidArgument if the graph has more than kExhaustiveMaxNodes COMPUTE
-// nodes, or if no valid schedule fits in budget_bytes (the message says so).
-// Time and memory O(3^n * n * degree) in the worst case. time_limit_s > 0:
+// nodes, or if no valid schedule fits in budget_bytes (the message says so);
+// kResourceExhausted past kExhaustiveMaxStates reached states. Time and
+// memory O(3^n * n * degree) in the worst case, but the reachable states,
+// not n, decide: narrow graphs stay small far beyond 20 nodes, wide ones
+// explode. time_limit_s > 0:
 // kDeadlineExceeded once that much wall-clock time has passed (0 = none).
 absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t budget_bytes,
                                                   double time_limit_s = 0);

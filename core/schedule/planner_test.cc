@@ -124,8 +124,8 @@ TEST(PlannerTest, ExactOnTheSkipFixture) {
   EXPECT_EQ(proved->optimality->recompute_lower_bound, 1);
   // Too large a graph for either method is a named error.
   o.set_budget_bytes(1000);
-  absl::StatusOr<Schedule> s = Plan(UnitChain(20), o);
-  EXPECT_THAT(std::string(s.status().message()), HasSubstr("at most 16 COMPUTE nodes"));
+  absl::StatusOr<Schedule> s = Plan(UnitChain(65), o);
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("at most 64 COMPUTE nodes"));
   o.set_planner("exact");
   s = Plan(UnitChain(65), o);
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("at most 64 COMPUTE nodes"));
