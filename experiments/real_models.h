@@ -17,7 +17,9 @@
 // goal_memory_fraction x store-all. Reference goal: the reference row
 // (periodic sqrt(n)) has peak P and overhead o; candidate = the least peak
 // among rows of candidate_planners with overhead <= o; goal: P / candidate
-// >= goal_reference_ratio.
+// >= goal_reference_ratio. memory_goal_infeasible: the best true lower
+// bound exceeds goal_memory_fraction x store-all, so no valid schedule
+// meets the memory goal.
 //
 // Largest batch per memory limit M and MaxBatchPlanner: the model is
 // re-imported at each batch tried, re-ordered, re-planned ("budget" and
