@@ -263,6 +263,12 @@ TEST(OnnxImportTest, ShapeInferenceErrorsAreReported) {
   EXPECT_THAT(ImportError(m, 2).message(), HasSubstr("shape inference failed"));
 }
 
+TEST(OnnxImportTest, MissingInputShapeNamesTheInput) {
+  onnx::ModelProto m = ConvNet();
+  m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  EXPECT_THAT(ImportError(m, 2).message(), HasSubstr("graph input 'x' has no tensor shape"));
+}
+
 TEST(OnnxImportTest, NoDifferentiableOutput) {
   onnx::ModelProto m = ConvNet();
   m.mutable_graph()->mutable_output(0)->set_name("s");  // the Constant
