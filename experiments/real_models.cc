@@ -84,11 +84,12 @@ struct ModelAtBatch {
 };
 
 absl::StatusOr<std::unique_ptr<ModelAtBatch>> LoadModel(const proto::RealModel& model,
-                                                       int64_t batch) {
+                                                       int64_t batch,
+                                                       OnnxImportStats* stats = nullptr) {
   OnnxImportOptions options;
   options.batch = batch;
   options.graph_name = absl::StrCat(model.label(), " batch ", batch);
-  absl::StatusOr<proto::Graph> p = ImportOnnxFile(model.onnx_file(), options);
+  absl::StatusOr<proto::Graph> p = ImportOnnxFile(model.onnx_file(), options, stats);
   if (!p.ok()) return p.status();
   absl::StatusOr<Graph> g = Graph::FromProto(*p);
   if (!g.ok()) return g.status();
@@ -316,30 +317,22 @@ absl::StatusOr<RealModelsOutput> RunRealModels(const proto::RealModelsSpec& spec
 
   for (const proto::RealModel& model : spec.models()) {
     std::map<int64_t, std::unique_ptr<ModelAtBatch>> at_batch;
+    OnnxImportStats stats;  // of the anchor batch, the first one loaded
     auto load = [&](int64_t batch) -> absl::StatusOr<ModelAtBatch*> {
       auto it = at_batch.find(batch);
       if (it != at_batch.end()) return it->second.get();
-      absl::StatusOr<std::unique_ptr<ModelAtBatch>> m = LoadModel(model, batch);
-      if (!m.ok()) return m.status();
+      absl::StatusOr<std::unique_ptr<ModelAtBatch>> m =
+          LoadModel(model, batch, at_batch.empty() ? &stats : nullptr);
+      if (!m.ok()) {
+        return absl::Status(m.status().code(), absl::StrCat("model ", model.label(), " batch ",
+                                                            batch, ": ", m.status().message()));
+      }
       ModelAtBatch* raw = m->get();
       at_batch[batch] = std::move(*m);
       return raw;
     };
-    OnnxImportStats stats;
-    {
-      OnnxImportOptions o;
-      o.batch = model.batch();
-      absl::StatusOr<proto::Graph> p = ImportOnnxFile(model.onnx_file(), o, &stats);
-      if (!p.ok()) {
-        return absl::Status(p.status().code(),
-                            absl::StrCat("model ", model.label(), ": ", p.status().message()));
-      }
-    }
     absl::StatusOr<ModelAtBatch*> anchor_or = load(model.batch());
-    if (!anchor_or.ok()) {
-      return absl::Status(anchor_or.status().code(), absl::StrCat("model ", model.label(), ": ",
-                                                                  anchor_or.status().message()));
-    }
+    if (!anchor_or.ok()) return anchor_or.status();
     ModelAtBatch& anchor = **anchor_or;
     const Graph& graph = *anchor.graph;
     const int64_t lower_bound = BestLowerBound(graph);
@@ -463,7 +456,7 @@ absl::StatusOr<RealModelsOutput> RunRealModels(const proto::RealModelsSpec& spec
         auto fits = [&](int64_t batch) -> absl::StatusOr<bool> {
           ++tried;
           absl::StatusOr<ModelAtBatch*> m = load(batch);
-          if (!m.ok()) return false;  // e.g. sizes overflowing int64 at a huge batch
+          if (!m.ok()) return m.status();  // an import error is never "does not fit"
           proto::PlannerOptions o = mbp.options();
           if (o.planner() == "budget" || (o.planner() == "revolve" && o.slots() == 0)) {
             o.set_budget_bytes(limit);

@@ -58,8 +58,8 @@ struct RealModelsOutput {
 };
 
 // Validates and runs. Progress lines to `progress` (nullptr = silent).
-// Errors: an invalid spec; a model that does not import at its anchor
-// batch (the import error, prefixed by the model label).
+// Errors: an invalid spec; a model that does not import at a batch the run
+// needs (the import error, prefixed by the model label and batch).
 absl::StatusOr<RealModelsOutput> RunRealModels(const proto::RealModelsSpec& spec,
                                                std::FILE* progress);
 
