@@ -144,6 +144,10 @@ absl::StatusOr<std::string> RunImport(const std::string& onnx_path, bool batch_g
   }
   OnnxImportOptions options;
   options.batch = batch_given ? batch : 0;
+  const size_t slash = onnx_path.find_last_of('/');
+  options.graph_name = absl::StrCat(
+      "onnx:", slash == std::string::npos ? onnx_path : onnx_path.substr(slash + 1),
+      batch_given ? absl::StrCat(" batch ", batch) : "");
   OnnxImportStats stats;
   absl::StatusOr<proto::Graph> p = ImportOnnxFile(onnx_path, options, &stats);
   if (!p.ok()) return p.status();
@@ -151,7 +155,7 @@ absl::StatusOr<std::string> RunImport(const std::string& onnx_path, bool batch_g
   if (!g.ok()) return g.status();
   if (absl::Status s = WriteProtoFile(out_path, *p); !s.ok()) return s;
   std::string out = absl::StrFormat(
-      "wrote %s: %s\n  %d ONNX nodes -> %d COMPUTE + %d INPUT nodes (%d folded constants, "
+      "wrote %s: %s\n  %d ONNX nodes -> %d COMPUTE + %d INPUT nodes (%d folded into INPUT, "
       "%d dead nodes pruned, %d unused inputs dropped)\n",
       out_path, p->name(), stats.onnx_nodes, stats.compute_nodes, stats.input_nodes,
       stats.folded_nodes, stats.pruned_nodes, stats.unused_inputs);
