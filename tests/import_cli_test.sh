@@ -28,6 +28,9 @@ fc=$(node_block fc)
 act=$(node_block act)
 [[ "$act" == *"forward_cost: 6"* ]] || fail "act forward_cost: $act"
 grep -q 'outputs: "act"' "$out" || fail "act is not the output"
+# Same model, same bytes.
+"$TBP" import --onnx="$MLP" --batch=2 --out="$T/mlp2.textproto" > /dev/null || fail "import again"
+cmp -s "$out" "$T/mlp2.textproto" || fail "two imports of tiny_mlp differ"
 # The imported graph is a valid input for the rest of the CLI.
 "$TBP" plan --graph="$out" --planner=store_all --format=json > /dev/null || fail "plan on import"
 
