@@ -199,7 +199,7 @@ constexpr char kSummaryHeader[] =
     "store_all_peak_bytes,lower_bound_bytes,lower_bound_over_store_all,best_label,best_peak_bytes,best_overhead,"
     "best_over_store_all,reference_peak_bytes,reference_overhead,candidate_label,"
     "candidate_peak_bytes,candidate_overhead,reference_over_candidate,memory_goal,"
-    "reference_goal,goal,memory_goal_infeasible\n";
+    "reference_goal,goal,memory_goal_infeasible,max_compute_overhead\n";
 constexpr char kMaxBatchHeader[] =
     "model,anchor_batch,planner_label,memory_limit_bytes,max_batch,capped,peak_bytes,"
     "compute_overhead,batches_tried\n";
@@ -420,7 +420,7 @@ absl::StatusOr<RealModelsOutput> RunRealModels(const proto::RealModelsSpec& spec
     const bool memory_infeasible = static_cast<double>(lower_bound) >
                                    spec.goal_memory_fraction() * static_cast<double>(store_all);
     absl::StrAppendFormat(
-        &out.summary_csv, "%s,%d,%s,%d,%d,%d,%d,%d,%d,%.6f,%s,%d,%.6f,%.6f,%d,%.6f,%s,%d,%.6f,%.6f,%d,%d,%d,%d\n",
+        &out.summary_csv, "%s,%d,%s,%d,%d,%d,%d,%d,%d,%.6f,%s,%d,%.6f,%.6f,%d,%.6f,%s,%d,%.6f,%.6f,%d,%d,%d,%d,%.6g\n",
         model.label(), model.batch(), Field(model.anchor()), stats.onnx_nodes,
         stats.compute_nodes, stats.input_nodes, graph.total_forward_cost(), store_all,
         lower_bound, static_cast<double>(lower_bound) / static_cast<double>(store_all), best ? best->label : "", best ? best->peak_bytes : 0,
@@ -428,7 +428,7 @@ absl::StatusOr<RealModelsOutput> RunRealModels(const proto::RealModelsSpec& spec
         reference ? reference->overhead : 0.0, candidate ? candidate->label : "",
         candidate ? candidate->peak_bytes : 0, candidate ? candidate->overhead : 0.0, ref_ratio,
         memory_goal ? 1 : 0, reference_goal ? 1 : 0, memory_goal && reference_goal ? 1 : 0,
-        memory_infeasible ? 1 : 0);
+        memory_infeasible ? 1 : 0, cap);
     if (progress) {
       std::fprintf(progress,
                    "real_models: %s batch %lld: %d COMPUTE nodes, store-all %lld bytes, best "

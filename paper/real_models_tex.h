@@ -4,8 +4,9 @@
 // batches. Nothing in that subsection is typed by hand.
 //
 // Files: real_models_numbers.tex (macros; paper.tex \input's it),
-// tab_real_models.tex (goal per model), tab_real_models_batch.tex (largest
-// batch per planner and memory limit). Always the same three files: with
+// tab_real_models.tex (goal per model), tab_real_models_planners.tex (each
+// planner's least peak within the compute cap), tab_real_models_batch.tex
+// (largest batch per planner and memory limit). Always the same files: with
 // an input missing, its table says so and the macros it would define are
 // absent. Macro names follow tex_numbers.h: \ResRM<Model><Quantity>, the
 // model label through MacroName ("resnet50" -> "ResnetFiveZero").
@@ -20,10 +21,12 @@
 namespace tbp::paper {
 
 // summary_csv: real_models_summary.csv; max_batch_csv:
-// real_models_max_batch.csv (their text). Rows with fewer fields than the
-// header are skipped.
+// real_models_max_batch.csv; points_csv: real_models_results.csv (their
+// text; the planner table needs both summary and points). Rows with fewer
+// fields than the header are skipped.
 std::map<std::string, std::string> RealModelsTex(const std::optional<std::string>& summary_csv,
-                                                 const std::optional<std::string>& max_batch_csv);
+                                                 const std::optional<std::string>& max_batch_csv,
+                                                 const std::optional<std::string>& points_csv);
 
 }  // namespace tbp::paper
 
