@@ -66,6 +66,13 @@ std::string Head(const std::string& columns, const std::string& header) {
 
 constexpr char kTail[] = "\\bottomrule\n\\end{tabular}\n";
 
+// A model column, then one right-aligned column per planner.
+std::string PlannerTableHead(const std::vector<std::string>& planners) {
+  std::string header = "model";
+  for (const std::string& p : planners) absl::StrAppend(&header, " & ", Tt(p));
+  return Head(absl::StrCat("l", std::string(planners.size(), 'r')), header);
+}
+
 std::string Missing(const std::string& what) {
   return absl::StrCat("% No ", what, " results were given to gen_paper_tex.\n\\emph{(no ", what,
                       " results)}\n");
@@ -178,9 +185,7 @@ void MaxBatch(const std::string& csv, std::string* macros,
           gib);
     ++k;
   }
-  std::string header = "model";
-  for (const std::string& p : planners) absl::StrAppend(&header, " & ", Tt(p));
-  std::string t = Head(absl::StrCat("l", std::string(planners.size(), 'r')), header);
+  std::string t = PlannerTableHead(planners);
   for (const std::string& model : models) {
     absl::StrAppend(&t, Tt(model));
     for (const std::string& p : planners) {
@@ -226,9 +231,7 @@ void Planners(const std::string& summary_csv, const std::string& points_csv,
     auto [it, inserted] = best[model].emplace(Str(r, "planner"), std::make_pair(fraction, overhead));
     if (!inserted && fraction < it->second.first) it->second = {fraction, overhead};
   }
-  std::string header = "model";
-  for (const std::string& p : planners) absl::StrAppend(&header, " & ", Tt(p));
-  std::string t = Head(absl::StrCat("l", std::string(planners.size(), 'r')), header);
+  std::string t = PlannerTableHead(planners);
   for (const std::string& model : models) {
     absl::StrAppend(&t, Tt(model));
     for (const std::string& p : planners) {
