@@ -165,6 +165,7 @@ void MaxBatch(const std::string& csv, std::string* macros,
   std::vector<std::string> models, planners;
   std::set<int64_t> limits;
   std::map<std::string, std::map<std::string, std::map<int64_t, std::string>>> cell;
+  std::map<std::string, double> max_overhead;  // per planner, over its reported batches
   for (const Row& r : rows) {
     const std::string model = Str(r, "model"), planner = Str(r, "planner_label");
     if (cell.find(model) == cell.end()) models.push_back(model);
@@ -175,6 +176,11 @@ void MaxBatch(const std::string& csv, std::string* macros,
     limits.insert(limit);
     cell[model][planner][limit] =
         absl::StrCat(Str(r, "capped") == "1" ? "$\\ge$" : "", Str(r, "max_batch"));
+    const double overhead = Num(r, "compute_overhead");
+    if (Str(r, "max_batch") != "0" && std::isfinite(overhead) &&
+        !(overhead <= max_overhead[planner])) {
+      max_overhead[planner] = overhead;
+    }
   }
   std::vector<std::string> limit_names;
   int k = 0;
@@ -204,6 +210,19 @@ void MaxBatch(const std::string& csv, std::string* macros,
     }
     absl::StrAppend(&t, " \\\\\n");
   }
+  // The price of those batches: the largest compute factor over the models.
+  absl::StrAppend(&t, "\\midrule\n", "largest compute");
+  for (const std::string& p : planners) {
+    auto it = max_overhead.find(p);
+    absl::StrAppend(&t, " & ", it == max_overhead.end() ? "\\textemdash{}"
+                                                        : absl::StrCat(Fmt(1.0 + it->second, 2),
+                                                                       "$\\times$"));
+    if (it != max_overhead.end()) {
+      Macro(macros, absl::StrCat(MacroName(p), "MaxBatchComputeFactor"),
+            Fmt(1.0 + it->second, 1));
+    }
+  }
+  absl::StrAppend(&t, " \\\\\n");
   Macro(macros, "LimitsGiB", absl::StrJoin(limit_names, " / "));
   (*files)["tab_real_models_batch.tex"] = t + kTail;
 }

@@ -31,8 +31,8 @@ constexpr char kMaxBatch[] =
     "compute_overhead,batches_tried\n"
     "net1,16,store_all,17179869184,32,0,1,0,2\n"
     "net1,16,store_all,85899345920,160,0,1,0,2\n"
-    "net1,16,budget,17179869184,128,0,1,0,2\n"
-    "net1,16,budget,85899345920,65536,1,1,0,2\n";
+    "net1,16,budget,17179869184,128,0,1,0.25,2\n"
+    "net1,16,budget,85899345920,65536,1,1,0.5,2\n";
 
 // net1's runs: store-all; budget at 12.5% and 1.25x (within the 0.3 cap);
 // budget at 10% but 1.5x (over the cap: not shown); a failed revolve.
@@ -71,6 +71,9 @@ TEST(RealModelsTexTest, MacrosAndTablesByHand) {
   const std::string& b = f["tab_real_models_batch.tex"];
   EXPECT_THAT(b, HasSubstr("model & \\texttt{store\\_all} & \\texttt{budget}"));
   EXPECT_THAT(b, HasSubstr("\\texttt{net1} & 32 / 160 & 128 / $\\ge$65536 \\\\"));
+  // The largest compute factors: store-all 1 + 0, budget 1 + 0.5.
+  EXPECT_THAT(b, HasSubstr("largest compute & 1.00$\\times$ & 1.50$\\times$ \\\\"));
+  EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMBudgetMaxBatchComputeFactor}{1.5}"));
   const std::string& p = f["tab_real_models_planners.tex"];
   EXPECT_THAT(p, HasSubstr("\\texttt{net1} & 100.0 (1.00) & \\textemdash{} & \\textemdash{} & "
                            "\\textemdash{} & 12.5 (1.25) \\\\"));
