@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "core/graph/graph_io.h"
+#include "paper/real_models_tex.h"
 #include "paper/tex_numbers.h"
 #include "proto/result.pb.h"
 
@@ -26,6 +27,9 @@ ABSL_FLAG(std::string, runtime_machine, "", "One-line description of the timing 
 ABSL_FLAG(std::string, replay_fidelity, "", "replay_fidelity byte-stable CSV.");
 ABSL_FLAG(std::string, exact_scaling, "", "exact_scaling CSV (committed wall clock).");
 ABSL_FLAG(std::string, exact_scaling_machine, "", "One-line description of its machine.");
+ABSL_FLAG(std::string, real_models, "", "real_models summary CSV (real_models_summary.csv).");
+ABSL_FLAG(std::string, real_models_max_batch, "", "real_models largest-batch CSV.");
+ABSL_FLAG(std::string, real_models_points, "", "real_models per-run CSV (real_models_results.csv).");
 ABSL_FLAG(std::string, out_dir, "", "Directory for numbers.tex and tab_*.tex (must exist).");
 
 namespace {
@@ -66,7 +70,19 @@ absl::Status Run() {
     if (!text.ok()) return text.status();
     in.exact_scaling_machine = std::string(absl::StripAsciiWhitespace(*text));
   }
-  for (const auto& [name, contents] : tbp::paper::GenerateTex(in)) {
+  std::map<std::string, std::string> files = tbp::paper::GenerateTex(in);
+  std::optional<std::string> real_models[3];
+  const std::string real_models_paths[3] = {absl::GetFlag(FLAGS_real_models),
+                                            absl::GetFlag(FLAGS_real_models_max_batch),
+                                            absl::GetFlag(FLAGS_real_models_points)};
+  for (int i = 0; i < 3; ++i) {
+    if (real_models_paths[i].empty()) continue;
+    absl::StatusOr<std::string> text = tbp::ReadFile(real_models_paths[i]);
+    if (!text.ok()) return text.status();
+    real_models[i] = *text;
+  }
+  files.merge(tbp::paper::RealModelsTex(real_models[0], real_models[1], real_models[2]));
+  for (const auto& [name, contents] : files) {
     if (absl::Status s = tbp::WriteFileAtomically(absl::StrCat(out_dir, "/", name), contents);
         !s.ok()) {
       return s;
@@ -82,7 +98,8 @@ int main(int argc, char** argv) {
       "gen_paper_tex: LaTeX macros and tables from experiment results.\n\n"
       "usage: gen_paper_tex --out_dir=DIR [--random_dags=F] [--compare=F] [--gap=F]\n"
       "       [--exact=F] [--frontier=F] [--runtime=F --runtime_machine=TXT]\n"
-      "       [--replay_fidelity=CSV] [--exact_scaling=CSV --exact_scaling_machine=TXT]");
+      "       [--replay_fidelity=CSV] [--exact_scaling=CSV --exact_scaling_machine=TXT]\n"
+      "       [--real_models=CSV --real_models_max_batch=CSV --real_models_points=CSV]");
   absl::ParseCommandLine(argc, argv);
   if (absl::Status s = Run(); !s.ok()) {
     std::fprintf(stderr, "gen_paper_tex: error: %s\n", std::string(s.message()).c_str());

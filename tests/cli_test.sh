@@ -4,8 +4,8 @@
 set -uo pipefail
 TBP="${TEST_SRCDIR}/tiny_backprop/core/cli/tbp"
 T="${TEST_TMPDIR:-$(mktemp -d)}"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+# shellcheck source=tests/cli_lib.sh
+source "${TEST_SRCDIR}/tiny_backprop/tests/cli_lib.sh"
 # has SUBSTRING -- command...: the command succeeds and prints SUBSTRING.
 # (Output is captured first: grep -q would close the pipe early.)
 has() {
@@ -13,16 +13,6 @@ has() {
   local out
   out=$("$@") || return 1
   [[ "$out" == *"$substring"* ]]
-}
-
-# expect_error NAME SUBSTRING OUTFILE -- command...
-expect_error() {
-  local name="$1" substring="$2" outfile="$3"; shift 4
-  local err
-  err=$("$@" 2>&1 >/dev/null); local rc=$?
-  [ "$rc" -ne 0 ] || fail "$name: exit code 0"
-  [[ "$err" == *"$substring"* ]] || fail "$name: stderr lacks '$substring': $err"
-  if [ -n "$outfile" ] && [ -e "$outfile" ]; then fail "$name: wrote $outfile"; fi
 }
 
 declare -A FLAGS=(

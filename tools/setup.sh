@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   bazel-bootstrap protobuf-compiler libprotobuf-dev libabsl-dev libgtest-dev
-  libgmock-dev libbenchmark-dev coinor-libcbc-dev pkg-config
+  libgmock-dev libbenchmark-dev coinor-libcbc-dev libonnx-dev pkg-config
   gnuplot-nox
   texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
   latexmk lmodern

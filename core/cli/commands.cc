@@ -12,6 +12,7 @@
 #include "core/analysis/order.h"
 #include "core/graph/generators.h"
 #include "core/graph/graph_io.h"
+#include "core/onnx/onnx_import.h"
 #include "core/schedule/planner.h"
 #include "core/schedule/schedule.h"
 #include "core/sim/simulator.h"
@@ -131,6 +132,49 @@ absl::StatusOr<std::string> RunGenerate(const proto::GeneratorSpec& spec,
   return absl::StrFormat("wrote %s: %s, %d nodes (%d COMPUTE), %d edges, %d activation bytes\n",
                          out_path, p->name(), g->num_nodes(), g->compute_nodes().size(),
                          g->num_edges(), g->total_compute_bytes());
+}
+
+absl::StatusOr<std::string> RunImport(const std::string& onnx_path, bool batch_given,
+                                      int64_t batch, const std::string& out_path) {
+  if (onnx_path.empty()) return absl::InvalidArgumentError("--onnx is missing: give a model file");
+  if (out_path.empty()) return absl::InvalidArgumentError("--out is missing: give an output graph file");
+  if (absl::StatusOr<FileFormat> f = FormatForPath(out_path); !f.ok()) return f.status();
+  if (batch_given && batch <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--batch = ", batch, ": must be >= 1"));
+  }
+  OnnxImportOptions options;
+  options.batch = batch_given ? batch : 0;
+  const size_t slash = onnx_path.find_last_of('/');
+  options.graph_name = absl::StrCat(
+      "onnx:", slash == std::string::npos ? onnx_path : onnx_path.substr(slash + 1),
+      batch_given ? absl::StrCat(" batch ", batch) : "");
+  OnnxImportStats stats;
+  absl::StatusOr<proto::Graph> p = ImportOnnxFile(onnx_path, options, &stats);
+  if (!p.ok()) return p.status();
+  absl::StatusOr<Graph> g = Graph::FromProto(*p);
+  if (!g.ok()) return g.status();
+  if (absl::Status s = WriteProtoFile(out_path, *p); !s.ok()) return s;
+  std::string out = absl::StrFormat(
+      "wrote %s: %s\n  %d ONNX nodes -> %d COMPUTE + %d INPUT nodes (%d folded into INPUT, "
+      "%d dead nodes pruned, %d unused inputs dropped)\n",
+      out_path, p->name(), stats.onnx_nodes, stats.compute_nodes, stats.input_nodes,
+      stats.folded_nodes, stats.pruned_nodes, stats.unused_inputs);
+  if (!stats.batch_symbol.empty()) {
+    absl::StrAppendFormat(&out, "  symbolic dimension '%s' bound to %d\n", stats.batch_symbol,
+                          batch);
+  }
+  absl::StrAppendFormat(&out, "  store-all activation bytes %d, forward FLOPs %d, base cost %d\n",
+                        g->total_compute_bytes(), g->total_forward_cost(), g->base_cost());
+  absl::StrAppend(&out, "  operator                nodes  forward FLOPs  share\n");
+  for (const auto& [op, count_flops] : stats.ops) {
+    const double share = g->total_forward_cost() == 0
+                             ? 0.0
+                             : static_cast<double>(count_flops.second) /
+                                   static_cast<double>(g->total_forward_cost());
+    absl::StrAppendFormat(&out, "  %-22s %5d  %13d  %5.1f%%\n", op, count_flops.first,
+                          count_flops.second, 100.0 * share);
+  }
+  return out;
 }
 
 absl::StatusOr<std::string> RunAnalyze(const Graph& graph, ReportFormat format) {

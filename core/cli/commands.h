@@ -4,6 +4,7 @@
 #ifndef TBP_CORE_CLI_COMMANDS_H_
 #define TBP_CORE_CLI_COMMANDS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -26,6 +27,15 @@ absl::StatusOr<Graph> LoadGraph(const std::string& path);
 // out_path (format by extension) and returns a one-line summary.
 absl::StatusOr<std::string> RunGenerate(const proto::GeneratorSpec& spec,
                                         const std::string& out_path);
+
+// `tbp import`: imports an ONNX model (core/onnx/onnx_import.h), binding
+// its symbolic batch dimension to `batch` when batch_given (batch <= 0 is
+// then an error naming --batch), writes the graph to out_path (required;
+// format by extension) atomically, and returns a summary: node counts, the
+// bound symbol, store-all activation bytes, FLOPs per operator type. No
+// file is written on any error.
+absl::StatusOr<std::string> RunImport(const std::string& onnx_path, bool batch_given,
+                                      int64_t batch, const std::string& out_path);
 
 // `tbp analyze`: orders compared, frontier profile of the best order,
 // height-compressibility diagnosis, lower bounds and upper bounds.

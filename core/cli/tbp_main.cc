@@ -21,8 +21,9 @@
 // Common.
 ABSL_FLAG(std::string, graph, "", "Graph file (.textproto/.pbtxt/.json/.pb/.binpb). "
           "[analyze, plan, simulate, bounds]");
-ABSL_FLAG(std::string, out, "", "Output file; format by extension. generate: the graph "
-          "(required); plan: the schedule (optional).");
+ABSL_FLAG(std::string, out, "", "Output file; format by extension. generate, import: the "
+          "graph (required); plan: the schedule (optional).");
+ABSL_FLAG(std::string, onnx, "", "[import] ONNX model file (.onnx).");
 ABSL_FLAG(std::string, format, "text", "Report format: text or json.");
 
 // generate.
@@ -46,7 +47,8 @@ ABSL_FLAG(int64_t, depth, 0, "[generate] Encoder levels (unet).");
 ABSL_FLAG(int64_t, blocks, 0, "[generate] Residual blocks (residual).");
 ABSL_FLAG(int64_t, block_depth, 0, "[generate] Ops per residual block (residual).");
 ABSL_FLAG(int64_t, batch, 0, "[generate] Batch size (transformer). [replay] rows of every "
-          "tensor (default 1): width = output_bytes / (4 * batch).");
+          "tensor (default 1): width = output_bytes / (4 * batch). [import] binds the "
+          "model's symbolic batch dimension (>= 1).");
 ABSL_FLAG(int64_t, seq_len, 0, "[generate] Sequence length (transformer).");
 ABSL_FLAG(int64_t, hidden, 0, "[generate] Hidden size (transformer).");
 ABSL_FLAG(int64_t, heads, 0, "[generate] Attention heads (transformer).");
@@ -91,6 +93,10 @@ constexpr char kUsage[] =
     "subcommands:\n"
     "  generate  --family=F [family flags] --out=FILE\n"
     "            Write a seeded synthetic graph (or --spec=GeneratorSpec file).\n"
+    "  import    --onnx=MODEL.onnx [--batch=N] --out=FILE\n"
+    "            Import an ONNX model: shapes by ONNX shape inference (--batch\n"
+    "            binds the symbolic batch), bytes from shape x dtype, FLOPs per\n"
+    "            operator, backward = 2 x forward (docs/model.md).\n"
     "  analyze   --graph=FILE [--format=json]\n"
     "            Orders compared, frontier profile, height-compressibility\n"
     "            verdict, lower bounds and upper bounds.\n"
@@ -178,7 +184,9 @@ absl::Status PlannerFromFlags(proto::PlannerOptions* o) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> Dispatch(const std::string& command) {
+// batch_given: whether --batch appeared on the command line (import tells
+// --batch=0 from no --batch).
+absl::StatusOr<std::string> Dispatch(const std::string& command, bool batch_given) {
   absl::StatusOr<ReportFormat> format = ParseReportFormat(absl::GetFlag(FLAGS_format));
   if (!format.ok()) return format.status();
   if (command == "generate") {
@@ -186,11 +194,15 @@ absl::StatusOr<std::string> Dispatch(const std::string& command) {
     if (absl::Status s = GeneratorFromFlags(&spec); !s.ok()) return s;
     return RunGenerate(spec, absl::GetFlag(FLAGS_out));
   }
+  if (command == "import") {
+    return RunImport(absl::GetFlag(FLAGS_onnx), batch_given, absl::GetFlag(FLAGS_batch),
+                     absl::GetFlag(FLAGS_out));
+  }
   if (command != "analyze" && command != "plan" && command != "simulate" &&
       command != "bounds" && command != "replay") {
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown subcommand '", command,
-        "': use generate, analyze, plan, simulate, bounds or replay (tbp --help)"));
+        "': use generate, import, analyze, plan, simulate, bounds or replay (tbp --help)"));
   }
   absl::StatusOr<Graph> graph = LoadGraph(absl::GetFlag(FLAGS_graph));
   if (!graph.ok()) return graph.status();
@@ -234,6 +246,14 @@ absl::StatusOr<std::string> Dispatch(const std::string& command) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(tbp::kUsage);
+  bool batch_given = false;
+  for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
+    const std::string arg = argv[i];
+    for (const char* prefix : {"--batch", "-batch"}) {
+      const std::string p = prefix;
+      if (arg == p || arg.rfind(p + "=", 0) == 0) batch_given = true;
+    }
+  }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 2) {
     std::fprintf(stderr, "%s\n\n%s\n", args.size() < 2 ? "tbp: missing subcommand"
@@ -242,7 +262,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string command = args[1];
-  absl::StatusOr<std::string> out = tbp::Dispatch(command);
+  absl::StatusOr<std::string> out = tbp::Dispatch(command, batch_given);
   if (!out.ok()) {
     std::fprintf(stderr, "tbp %s: error: %s\n", command.c_str(),
                  std::string(out.status().message()).c_str());

@@ -1,0 +1,531 @@
+#include "core/onnx/onnx_import.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <queue>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/graph/graph.h"
+#include "core/graph/graph_io.h"
+#include "core/onnx/op_costs.h"
+#include "onnx/defs/schema.h"
+#include "onnx/shape_inference/implementation.h"
+
+namespace tbp {
+namespace {
+
+using onnx_import::TensorInfo;
+
+std::string NodeLabel(const onnx::NodeProto& node, int index) {
+  return absl::StrCat("node ", index, " '", node.name(), "' (op ", node.op_type(), ")");
+}
+
+// Bytes per element, 0 for types without a fixed size (string, undefined).
+int64_t ElementBytes(int32_t elem_type) {
+  switch (elem_type) {
+    case onnx::TensorProto::BOOL:
+    case onnx::TensorProto::INT8:
+    case onnx::TensorProto::UINT8:
+      return 1;
+    case onnx::TensorProto::INT16:
+    case onnx::TensorProto::UINT16:
+    case onnx::TensorProto::FLOAT16:
+    case onnx::TensorProto::BFLOAT16:
+      return 2;
+    case onnx::TensorProto::INT32:
+    case onnx::TensorProto::UINT32:
+    case onnx::TensorProto::FLOAT:
+      return 4;
+    case onnx::TensorProto::INT64:
+    case onnx::TensorProto::UINT64:
+    case onnx::TensorProto::DOUBLE:
+    case onnx::TensorProto::COMPLEX64:
+      return 8;
+    case onnx::TensorProto::COMPLEX128:
+      return 16;
+    default:
+      return 0;
+  }
+}
+
+bool IsFloating(int32_t elem_type) {
+  switch (elem_type) {
+    case onnx::TensorProto::FLOAT16:
+    case onnx::TensorProto::BFLOAT16:
+    case onnx::TensorProto::FLOAT:
+    case onnx::TensorProto::DOUBLE:
+    case onnx::TensorProto::COMPLEX64:
+    case onnx::TensorProto::COMPLEX128:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The concrete shape of a ValueInfo, if it has one.
+bool InfoFromType(const onnx::TypeProto& type, TensorInfo* out) {
+  if (!type.has_tensor_type() || !type.tensor_type().has_shape()) return false;
+  out->elem_type = type.tensor_type().elem_type();
+  out->dims.clear();
+  for (const auto& d : type.tensor_type().shape().dim()) {
+    if (!d.has_dim_value()) return false;
+    out->dims.push_back(d.dim_value());
+  }
+  return true;
+}
+
+bool IsAlwaysFolded(const std::string& op) {
+  return op == "Constant" || op == "ConstantOfShape" || op == "Shape" || op == "Size";
+}
+
+}  // namespace
+
+absl::StatusOr<proto::Graph> ImportOnnxModel(const onnx::ModelProto& model_in,
+                                             const OnnxImportOptions& options,
+                                             OnnxImportStats* stats_out) {
+  OnnxImportStats stats;
+  if (options.batch < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch = ", options.batch, ": must be >= 1"));
+  }
+  if (!model_in.has_graph()) {
+    return absl::InvalidArgumentError("not an ONNX model: ModelProto.graph is missing");
+  }
+  const onnx::GraphProto& g = model_in.graph();
+  if (g.node_size() == 0) return absl::InvalidArgumentError("ONNX graph has no nodes");
+  bool has_default_opset = false;
+  for (const auto& o : model_in.opset_import()) {
+    has_default_opset |= o.domain().empty() || o.domain() == "ai.onnx";
+  }
+  if (!has_default_opset) {
+    return absl::InvalidArgumentError(
+        "ModelProto.opset_import has no entry for the default ONNX domain");
+  }
+  const int n = g.node_size();
+  stats.onnx_nodes = n;
+
+  // --- Structure: who defines each tensor, undefined inputs, cycles.
+  std::set<std::string> initializers;
+  for (const auto& t : g.initializer()) initializers.insert(t.name());
+  // Tensors defined outside the nodes: graph inputs then initializers.
+  std::vector<std::string> source_tensors;
+  std::unordered_set<std::string> is_source;
+  for (const auto& in : g.input()) {
+    if (is_source.insert(in.name()).second) source_tensors.push_back(in.name());
+  }
+  for (const auto& t : g.initializer()) {
+    if (is_source.insert(t.name()).second) source_tensors.push_back(t.name());
+  }
+  std::unordered_map<std::string, int> producer;
+  for (int i = 0; i < n; ++i) {
+    for (const std::string& out : g.node(i).output()) {
+      if (out.empty()) continue;
+      if (is_source.count(out)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            NodeLabel(g.node(i), i), " writes tensor '", out,
+            "', which is also a graph input or initializer"));
+      }
+      auto [it, inserted] = producer.emplace(out, i);
+      if (!inserted) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "tensor '", out, "' is written by both ", NodeLabel(g.node(it->second), it->second),
+            " and ", NodeLabel(g.node(i), i)));
+      }
+    }
+  }
+  std::vector<std::vector<int>> consumers(n);
+  std::vector<int> pending(n, 0);
+  for (int i = 0; i < n; ++i) {
+    for (const std::string& in : g.node(i).input()) {
+      if (in.empty() || is_source.count(in)) continue;
+      auto it = producer.find(in);
+      if (it == producer.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            NodeLabel(g.node(i), i), " reads tensor '", in,
+            "', which no node, graph input or initializer defines"));
+      }
+      consumers[it->second].push_back(i);
+      ++pending[i];
+    }
+  }
+  // Kahn's algorithm, file order among ready nodes.
+  std::vector<int> topo;
+  topo.reserve(n);
+  {
+    std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+    for (int i = 0; i < n; ++i) {
+      if (pending[i] == 0) ready.push(i);
+    }
+    std::vector<int> left = pending;
+    while (!ready.empty()) {
+      const int v = ready.top();
+      ready.pop();
+      topo.push_back(v);
+      for (int c : consumers[v]) {
+        if (--left[c] == 0) ready.push(c);
+      }
+    }
+    if (static_cast<int>(topo.size()) != n) {
+      // Walk back along unsorted producers from an unsorted node until a
+      // node repeats: those nodes form a cycle.
+      std::vector<char> sorted(n, 0);
+      for (int v : topo) sorted[v] = 1;
+      int v = 0;
+      while (sorted[v]) ++v;
+      std::vector<int> seen_at(n, -1), path;
+      while (seen_at[v] < 0) {
+        seen_at[v] = static_cast<int>(path.size());
+        path.push_back(v);
+        for (const std::string& in : g.node(v).input()) {
+          auto it = producer.find(in);
+          if (!in.empty() && it != producer.end() && !sorted[it->second]) {
+            v = it->second;
+            break;
+          }
+        }
+      }
+      std::vector<std::string> names;
+      for (size_t k = seen_at[v]; k < path.size(); ++k) {
+        names.push_back(absl::StrCat("'", g.node(path[k]).name(), "' (",
+                                     g.node(path[k]).op_type(), ")"));
+      }
+      return absl::InvalidArgumentError(
+          absl::StrCat("the ONNX graph has a cycle through nodes ", absl::StrJoin(names, " <- ")));
+    }
+  }
+
+  // --- The batch symbol and the data inputs.
+  std::set<std::string> symbols;
+  std::vector<std::string> symbolic_inputs;
+  for (const auto& in : g.input()) {
+    if (initializers.count(in.name())) continue;
+    if (!in.type().has_tensor_type() || !in.type().tensor_type().has_shape()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("graph input '", in.name(), "' has no tensor shape"));
+    }
+    bool symbolic = false;
+    const auto& dims = in.type().tensor_type().shape().dim();
+    for (int d = 0; d < dims.size(); ++d) {
+      if (dims[d].has_dim_value()) {
+        if (dims[d].dim_value() < 0) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "graph input '", in.name(), "' dimension ", d, " = ", dims[d].dim_value()));
+        }
+        continue;
+      }
+      symbolic = true;
+      const std::string sym = dims[d].dim_param().empty() ? "?" : dims[d].dim_param();
+      symbols.insert(sym);
+      if (options.batch == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "graph input '", in.name(), "' dimension ", d, " is symbolic ('", sym,
+            "'): give --batch to bind it"));
+      }
+    }
+    if (symbolic) symbolic_inputs.push_back(in.name());
+  }
+  if (symbols.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the graph inputs have ", symbols.size(), " different symbolic dimensions (",
+        absl::StrJoin(symbols, ", "),
+        "): only one, the batch, can be bound by --batch; fix the others in the model"));
+  }
+  if (symbols.empty() && options.batch > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "batch = ", options.batch,
+        " given, but the model has no symbolic dimension to bind (its input shapes are fixed)"));
+  }
+  if (!symbols.empty()) stats.batch_symbol = *symbols.begin();
+  std::unordered_set<std::string> carries_batch;
+  if (!symbolic_inputs.empty()) {
+    carries_batch.insert(symbolic_inputs.begin(), symbolic_inputs.end());
+  } else {
+    for (const auto& in : g.input()) {
+      if (!initializers.count(in.name())) carries_batch.insert(in.name());
+    }
+  }
+
+  // --- Folding: which nodes become INPUT nodes (decided before shapes).
+  std::unordered_set<std::string> input_tensors(is_source.begin(), is_source.end());
+  std::vector<char> folded(n, 0);
+  for (int v : topo) {
+    const onnx::NodeProto& node = g.node(v);
+    bool fold = IsAlwaysFolded(node.op_type());
+    if (!fold) {
+      fold = true;
+      for (const std::string& in : node.input()) {
+        if (in.empty()) continue;
+        if (!input_tensors.count(in) || carries_batch.count(in)) fold = false;
+      }
+    }
+    folded[v] = fold;
+    for (const std::string& out : node.output()) {
+      if (out.empty()) continue;
+      if (fold) {
+        input_tensors.insert(out);
+      }
+    }
+  }
+  // Every COMPUTE node needs a FLOP rule: say so before shape inference.
+  const std::vector<std::string>& costed = onnx_import::CostedOpTypes();
+  for (int v : topo) {
+    if (folded[v]) continue;
+    const onnx::NodeProto& node = g.node(v);
+    const bool default_domain = node.domain().empty() || node.domain() == "ai.onnx";
+    if (!default_domain ||
+        !std::binary_search(costed.begin(), costed.end(), node.op_type())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          NodeLabel(node, v), ": operator ",
+          default_domain ? "" : absl::StrCat("of domain '", node.domain(), "' "),
+          "not supported by the importer (no FLOP rule); costed operators: ",
+          absl::StrJoin(costed, ", ")));
+    }
+  }
+
+  // --- Bind the batch and infer shapes on a copy with the nodes in order.
+  onnx::ModelProto model = model_in;
+  onnx::GraphProto* mg = model.mutable_graph();
+  mg->clear_value_info();
+  for (auto& out : *mg->mutable_output()) {
+    if (out.type().has_tensor_type()) out.mutable_type()->mutable_tensor_type()->clear_shape();
+  }
+  for (auto& in : *mg->mutable_input()) {
+    if (initializers.count(in.name()) || !in.type().has_tensor_type()) continue;
+    for (auto& d : *in.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim()) {
+      if (!d.has_dim_value()) d.set_dim_value(options.batch);
+    }
+  }
+  mg->clear_node();
+  for (int v : topo) *mg->add_node() = g.node(v);
+  try {
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                       onnx::ShapeInferenceOptions(false, 1, true));
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("ONNX shape inference failed: ", e.what()));
+  }
+  std::unordered_map<std::string, TensorInfo> info;
+  for (const auto* list : {&mg->input(), &mg->value_info(), &mg->output()}) {
+    for (const auto& vi : *list) {
+      TensorInfo t;
+      if (InfoFromType(vi.type(), &t)) info[vi.name()] = t;
+    }
+  }
+  for (const auto& t : mg->initializer()) {
+    TensorInfo ti;
+    ti.elem_type = t.data_type();
+    ti.dims.assign(t.dims().begin(), t.dims().end());
+    info[t.name()] = ti;
+  }
+  auto bytes_of = [&](const std::string& tensor, int64_t* bytes) -> absl::Status {
+    auto it = info.find(tensor);
+    if (it == info.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("tensor '", tensor,
+                                                     "' has no inferred shape"));
+    }
+    const int64_t elem = ElementBytes(it->second.elem_type);
+    if (elem == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tensor '", tensor, "' has element type ", it->second.elem_type,
+          " (no fixed size; supported: float, double, float16, bfloat16, complex, ints, bool)"));
+    }
+    absl::StatusOr<int64_t> count =
+        onnx_import::NumElements(it->second, absl::StrCat("tensor '", tensor, "'"));
+    if (!count.ok()) return count.status();
+    if (__builtin_mul_overflow(*count, elem, bytes)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tensor '", tensor, "': byte size overflows int64"));
+    }
+    return absl::OkStatus();
+  };
+
+  // --- Build the graph: one node per source tensor / folded node / node.
+  proto::Graph graph;
+  std::unordered_set<std::string> used_names;
+  auto unique_name = [&](std::string base, int index) {
+    if (base.empty()) base = absl::StrCat("node_", index);
+    std::string name = base;
+    for (int k = 1; !used_names.insert(name).second; ++k) name = absl::StrCat(base, "_", k);
+    return name;
+  };
+  // tensor -> index into the node lists below.
+  std::unordered_map<std::string, int> tensor_node;
+  std::vector<proto::Node> nodes;
+  std::vector<int> onnx_of;  // ONNX node index, -1 for source tensors
+  for (const std::string& t : source_tensors) {
+    proto::Node node;
+    node.set_name(unique_name(t, -1));
+    node.set_kind(proto::Node::INPUT);
+    int64_t bytes = 0;
+    if (absl::Status s = bytes_of(t, &bytes); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("graph input: ", s.message()));
+    }
+    node.set_output_bytes(bytes);
+    tensor_node[t] = static_cast<int>(nodes.size());
+    nodes.push_back(std::move(node));
+    onnx_of.push_back(-1);
+  }
+  for (int v : topo) {
+    const onnx::NodeProto& on = g.node(v);
+    proto::Node node;
+    node.set_name(unique_name(on.name().empty() ? absl::StrCat(on.op_type(), "_", v)
+                                                : on.name(), v));
+    int64_t total_bytes = 0;
+    bool any_float = false;
+    std::vector<TensorInfo> out_info(on.output_size());
+    std::vector<const TensorInfo*> outs(on.output_size(), nullptr);
+    for (int k = 0; k < on.output_size(); ++k) {
+      const std::string& t = on.output(k);
+      if (t.empty()) continue;
+      int64_t bytes = 0;
+      absl::Status s = bytes_of(t, &bytes);
+      if (!s.ok()) {
+        if (folded[v]) continue;  // INPUT sizes are not counted
+        return absl::InvalidArgumentError(
+            absl::StrCat(NodeLabel(on, v), ": output ", k, ": ", s.message()));
+      }
+      outs[k] = &info.at(t);
+      any_float |= IsFloating(outs[k]->elem_type);
+      if (__builtin_add_overflow(total_bytes, bytes, &total_bytes)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(NodeLabel(on, v), ": output bytes overflow int64"));
+      }
+    }
+    node.set_output_bytes(total_bytes);
+    if (folded[v]) {
+      node.set_kind(proto::Node::INPUT);
+      ++stats.folded_nodes;
+    } else {
+      node.set_kind(proto::Node::COMPUTE);
+      std::vector<const TensorInfo*> ins(on.input_size(), nullptr);
+      for (int k = 0; k < on.input_size(); ++k) {
+        const std::string& t = on.input(k);
+        if (t.empty()) continue;
+        auto it = info.find(t);
+        if (it != info.end()) ins[k] = &it->second;
+        node.add_inputs(nodes[tensor_node.at(t)].name());
+      }
+      absl::StatusOr<int64_t> flops = onnx_import::OnnxForwardFlops(on, ins, outs);
+      if (!flops.ok()) return flops.status();
+      int64_t backward = 0;
+      if (any_float && __builtin_mul_overflow(*flops, int64_t{2}, &backward)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(NodeLabel(on, v), ": backward FLOPs overflow int64"));
+      }
+      node.set_forward_cost(*flops);
+      node.set_backward_cost(backward);
+    }
+    for (const std::string& t : on.output()) {
+      if (!t.empty()) tensor_node[t] = static_cast<int>(nodes.size());
+    }
+    nodes.push_back(std::move(node));
+    onnx_of.push_back(v);
+  }
+
+  // --- Outputs, then prune what reaches none.
+  std::vector<int> outputs;
+  std::set<int> output_set;
+  for (const auto& out : g.output()) {
+    auto it = tensor_node.find(out.name());
+    if (it == tensor_node.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("graph output '", out.name(), "' is not defined by any node or input"));
+    }
+    const proto::Node& node = nodes[it->second];
+    auto ti = info.find(out.name());
+    if (node.kind() != proto::Node::COMPUTE || ti == info.end() ||
+        !IsFloating(ti->second.elem_type)) {
+      continue;  // constant, integer or pass-through outputs carry no gradient
+    }
+    if (output_set.insert(it->second).second) outputs.push_back(it->second);
+  }
+  if (outputs.empty()) {
+    return absl::InvalidArgumentError(
+        "no graph output is a floating-point tensor computed from the data inputs: "
+        "nothing to differentiate");
+  }
+  std::vector<char> live(nodes.size(), 0);
+  {
+    std::unordered_map<std::string, int> by_name;
+    for (int i = 0; i < static_cast<int>(nodes.size()); ++i) by_name[nodes[i].name()] = i;
+    std::vector<int> stack(outputs.begin(), outputs.end());
+    for (int v : stack) live[v] = 1;
+    while (!stack.empty()) {
+      const int v = stack.back();
+      stack.pop_back();
+      for (const std::string& in : nodes[v].inputs()) {
+        const int u = by_name.at(in);
+        if (!live[u]) {
+          live[u] = 1;
+          stack.push_back(u);
+        }
+      }
+    }
+  }
+  graph.set_name(options.graph_name.empty() ? absl::StrCat("onnx:", g.name())
+                                            : options.graph_name);
+  // INPUT nodes first, then COMPUTE nodes in topological order.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const bool is_input = nodes[i].kind() == proto::Node::INPUT;
+      if (is_input != (pass == 0)) continue;
+      if (!live[i]) {
+        ++(is_input ? stats.unused_inputs : stats.pruned_nodes);
+        continue;
+      }
+      if (is_input) {
+        ++stats.input_nodes;
+      } else {
+        ++stats.compute_nodes;
+        auto& op = stats.ops[g.node(onnx_of[i]).op_type()];
+        ++op.first;
+        op.second += nodes[i].forward_cost();
+      }
+      *graph.add_nodes() = nodes[i];
+    }
+  }
+  for (int v : outputs) graph.add_outputs(nodes[v].name());
+  absl::StatusOr<Graph> check = Graph::FromProto(graph);
+  if (!check.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the imported graph is invalid: ", check.status().message()));
+  }
+  if (stats_out != nullptr) *stats_out = std::move(stats);
+  return graph;
+}
+
+absl::StatusOr<proto::Graph> ImportOnnxBytes(const std::string& bytes,
+                                             const OnnxImportOptions& options,
+                                             OnnxImportStats* stats) {
+  onnx::ModelProto model;
+  if (bytes.empty()) return absl::InvalidArgumentError("the ONNX file is empty");
+  if (!model.ParseFromString(bytes)) {
+    return absl::InvalidArgumentError(
+        "not a valid ONNX ModelProto (malformed or truncated protobuf)");
+  }
+  return ImportOnnxModel(model, options, stats);
+}
+
+absl::StatusOr<proto::Graph> ImportOnnxFile(const std::string& path,
+                                            const OnnxImportOptions& options,
+                                            OnnxImportStats* stats) {
+  absl::StatusOr<std::string> bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<proto::Graph> graph = ImportOnnxBytes(*bytes, options, stats);
+  if (!graph.ok()) {
+    return absl::Status(graph.status().code(),
+                        absl::StrCat(path, ": ", graph.status().message()));
+  }
+  return graph;
+}
+
+}  // namespace tbp

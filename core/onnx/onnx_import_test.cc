@@ -1,0 +1,295 @@
+// The importer on small ModelProtos built here; every expected byte and FLOP
+// count is derived by hand in the comments (op_costs.h has the rules).
+#include "core/onnx/onnx_import.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/graph/graph.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "proto/graph.pb.h"
+
+namespace tbp {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+void AddValueInfo(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list,
+                  const std::string& name, int32_t elem_type,
+                  const std::vector<std::string>& dims) {
+  onnx::ValueInfoProto* v = list->Add();
+  v->set_name(name);
+  auto* t = v->mutable_type()->mutable_tensor_type();
+  t->set_elem_type(elem_type);
+  auto* shape = t->mutable_shape();
+  for (const std::string& d : dims) {
+    auto* dim = shape->add_dim();
+    if (!d.empty() && (d[0] == '-' || (d[0] >= '0' && d[0] <= '9'))) {
+      dim->set_dim_value(std::stoll(d));
+    } else {
+      dim->set_dim_param(d);
+    }
+  }
+}
+
+onnx::NodeProto* AddNode(onnx::GraphProto* g, const std::string& name, const std::string& op,
+                         const std::vector<std::string>& in,
+                         const std::vector<std::string>& out) {
+  onnx::NodeProto* n = g->add_node();
+  n->set_name(name);
+  n->set_op_type(op);
+  for (const std::string& s : in) n->add_input(s);
+  for (const std::string& s : out) n->add_output(s);
+  return n;
+}
+
+onnx::ModelProto NewModel() {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(17);
+  m.mutable_graph()->set_name("test");
+  return m;
+}
+
+// x[N,3,8,8] -> Conv(W[4,3,3,3], b[4]) -> Relu -> Mul(scale: Constant) ->
+// Flatten -> Gemm(W2[144,10], b2[10]) -> y[N,10]; weights are graph inputs
+// without data, as in the zoo.
+onnx::ModelProto ConvNet() {
+  onnx::ModelProto m = NewModel();
+  onnx::GraphProto* g = m.mutable_graph();
+  const int32_t f = onnx::TensorProto::FLOAT;
+  AddValueInfo(g->mutable_input(), "x", f, {"N", "3", "8", "8"});
+  AddValueInfo(g->mutable_input(), "W", f, {"4", "3", "3", "3"});
+  AddValueInfo(g->mutable_input(), "b", f, {"4"});
+  AddValueInfo(g->mutable_input(), "W2", f, {"144", "10"});
+  AddValueInfo(g->mutable_input(), "b2", f, {"10"});
+  AddNode(g, "conv", "Conv", {"x", "W", "b"}, {"c"});
+  AddNode(g, "relu", "Relu", {"c"}, {"r"});
+  onnx::NodeProto* k = AddNode(g, "scale", "Constant", {}, {"s"});
+  onnx::AttributeProto* a = k->add_attribute();
+  a->set_name("value");
+  a->set_type(onnx::AttributeProto::TENSOR);
+  a->mutable_t()->set_data_type(f);
+  a->mutable_t()->add_float_data(0.5f);
+  AddNode(g, "mul", "Mul", {"r", "s"}, {"m"});
+  AddNode(g, "flat", "Flatten", {"m"}, {"fl"});
+  AddNode(g, "fc", "Gemm", {"fl", "W2", "b2"}, {"y"});
+  AddValueInfo(g->mutable_output(), "y", f, {"N", "10"});
+  return m;
+}
+
+std::map<std::string, proto::Node> ByName(const proto::Graph& g) {
+  std::map<std::string, proto::Node> out;
+  for (const proto::Node& n : g.nodes()) out[n.name()] = n;
+  return out;
+}
+
+TEST(OnnxImportTest, ConvNetBytesAndFlopsByHand) {
+  OnnxImportOptions options;
+  options.batch = 2;
+  OnnxImportStats stats;
+  absl::StatusOr<proto::Graph> g = ImportOnnxModel(ConvNet(), options, &stats);
+  ASSERT_TRUE(g.ok()) << g.status();
+  std::map<std::string, proto::Node> n = ByName(*g);
+  // conv: Y [2,4,6,6] = 288 floats = 1152 bytes; 2*288*27 + 288 = 15840.
+  EXPECT_EQ(n["conv"].kind(), proto::Node::COMPUTE);
+  EXPECT_EQ(n["conv"].output_bytes(), 1152);
+  EXPECT_EQ(n["conv"].forward_cost(), 15840);
+  EXPECT_EQ(n["conv"].backward_cost(), 31680);
+  EXPECT_THAT(n["conv"].inputs(), ElementsAre("x", "W", "b"));
+  // relu, mul: 288 elements, 1 FLOP each.
+  EXPECT_EQ(n["relu"].forward_cost(), 288);
+  EXPECT_EQ(n["mul"].forward_cost(), 288);
+  EXPECT_EQ(n["mul"].backward_cost(), 576);
+  // The Constant is folded into an INPUT node the Mul reads.
+  EXPECT_EQ(n["scale"].kind(), proto::Node::INPUT);
+  EXPECT_THAT(n["mul"].inputs(), ElementsAre("relu", "scale"));
+  // Flatten: a view, 0 FLOPs, but [2,144] still holds 1152 bytes.
+  EXPECT_EQ(n["flat"].output_bytes(), 1152);
+  EXPECT_EQ(n["flat"].forward_cost(), 0);
+  // fc: [2,10] = 80 bytes; 2*20*144 + 20 = 5780.
+  EXPECT_EQ(n["fc"].output_bytes(), 80);
+  EXPECT_EQ(n["fc"].forward_cost(), 5780);
+  // INPUT nodes: x = 2*3*8*8 floats.
+  EXPECT_EQ(n["x"].kind(), proto::Node::INPUT);
+  EXPECT_EQ(n["x"].output_bytes(), 1536);
+  EXPECT_EQ(n["W"].output_bytes(), 432);
+  EXPECT_THAT(g->outputs(), ElementsAre("fc"));
+  EXPECT_EQ(stats.compute_nodes, 5);
+  EXPECT_EQ(stats.input_nodes, 6);  // x, W, b, W2, b2, scale
+  EXPECT_EQ(stats.folded_nodes, 1);
+  EXPECT_EQ(stats.pruned_nodes, 0);
+  EXPECT_EQ(stats.batch_symbol, "N");
+  EXPECT_TRUE(Graph::FromProto(*g).ok());
+}
+
+TEST(OnnxImportTest, BytesAndFlopsScaleWithTheBatch) {
+  OnnxImportOptions options;
+  options.batch = 5;
+  absl::StatusOr<proto::Graph> g = ImportOnnxModel(ConvNet(), options);
+  ASSERT_TRUE(g.ok()) << g.status();
+  std::map<std::string, proto::Node> n = ByName(*g);
+  // 5/2 of the batch-2 numbers: 1152 * 5/2, (15840 * 5/2).
+  EXPECT_EQ(n["conv"].output_bytes(), 2880);
+  EXPECT_EQ(n["conv"].forward_cost(), 39600);
+  EXPECT_EQ(n["W"].output_bytes(), 432);  // parameters do not scale
+}
+
+TEST(OnnxImportTest, MultiOutputNodeSumsItsOutputsAndDeadNodesArePruned) {
+  // Fixed shapes (no --batch): x[2,8] -> Dropout(ratio, training) -> (d, mask)
+  // -> Relu -> y; a Sigmoid on x reaches no output and is pruned.
+  onnx::ModelProto m = NewModel();
+  onnx::GraphProto* g = m.mutable_graph();
+  AddValueInfo(g->mutable_input(), "x", onnx::TensorProto::FLOAT, {"2", "8"});
+  onnx::TensorProto* ratio = g->add_initializer();
+  ratio->set_name("ratio");
+  ratio->set_data_type(onnx::TensorProto::FLOAT);
+  ratio->add_float_data(0.1f);
+  onnx::TensorProto* training = g->add_initializer();
+  training->set_name("training");
+  training->set_data_type(onnx::TensorProto::BOOL);
+  training->add_int32_data(1);
+  AddNode(g, "drop", "Dropout", {"x", "ratio", "training"}, {"d", "mask"});
+  AddNode(g, "relu", "Relu", {"d"}, {"y"});
+  AddNode(g, "dead", "Sigmoid", {"x"}, {"z"});
+  AddValueInfo(g->mutable_output(), "y", onnx::TensorProto::FLOAT, {"2", "8"});
+  OnnxImportStats stats;
+  absl::StatusOr<proto::Graph> out = ImportOnnxModel(m, {}, &stats);
+  ASSERT_TRUE(out.ok()) << out.status();
+  std::map<std::string, proto::Node> n = ByName(*out);
+  // 16 floats (64 bytes) + a 16-byte boolean mask; 2 FLOPs per element.
+  EXPECT_EQ(n["drop"].output_bytes(), 80);
+  EXPECT_EQ(n["drop"].forward_cost(), 32);
+  EXPECT_EQ(n.count("dead"), 0u);
+  EXPECT_EQ(stats.pruned_nodes, 1);
+  EXPECT_EQ(stats.batch_symbol, "");
+}
+
+TEST(OnnxImportTest, IntegerShapeArithmeticIsFoldedButBatchDataIsNot) {
+  // x[N,4]: Shape(x) is static once N is bound (folded); Reshape(x, shape)
+  // reads x, which carries the batch, so it is a COMPUTE node.
+  onnx::ModelProto m = NewModel();
+  onnx::GraphProto* g = m.mutable_graph();
+  AddValueInfo(g->mutable_input(), "x", onnx::TensorProto::FLOAT, {"N", "4"});
+  AddNode(g, "shape", "Shape", {"x"}, {"sh"});
+  AddNode(g, "relu", "Relu", {"x"}, {"r"});
+  AddNode(g, "reshape", "Reshape", {"r", "sh"}, {"y"});
+  AddValueInfo(g->mutable_output(), "y", onnx::TensorProto::FLOAT, {"N", "4"});
+  OnnxImportOptions options;
+  options.batch = 3;
+  absl::StatusOr<proto::Graph> out = ImportOnnxModel(m, options);
+  ASSERT_TRUE(out.ok()) << out.status();
+  std::map<std::string, proto::Node> n = ByName(*out);
+  EXPECT_EQ(n["shape"].kind(), proto::Node::INPUT);
+  EXPECT_EQ(n["shape"].inputs_size(), 0);
+  EXPECT_EQ(n["reshape"].kind(), proto::Node::COMPUTE);
+  EXPECT_EQ(n["reshape"].output_bytes(), 48);  // 3 x 4 floats
+  EXPECT_THAT(n["reshape"].inputs(), ElementsAre("relu", "shape"));
+}
+
+absl::Status ImportError(const onnx::ModelProto& m, int64_t batch) {
+  OnnxImportOptions options;
+  options.batch = batch;
+  return ImportOnnxModel(m, options).status();
+}
+
+TEST(OnnxImportTest, SymbolicBatchNeedsBatchAndOnlyOneSymbol) {
+  absl::Status s = ImportError(ConvNet(), 0);
+  EXPECT_THAT(s.message(), HasSubstr("graph input 'x' dimension 0 is symbolic ('N')"));
+  EXPECT_THAT(s.message(), HasSubstr("--batch"));
+  EXPECT_THAT(ImportError(ConvNet(), -4).message(), HasSubstr("batch = -4"));
+  onnx::ModelProto two = ConvNet();
+  two.mutable_graph()->mutable_input(3)->mutable_type()->mutable_tensor_type()
+      ->mutable_shape()->mutable_dim(0)->set_dim_param("K");
+  EXPECT_THAT(ImportError(two, 2).message(), HasSubstr("2 different symbolic dimensions (K, N)"));
+}
+
+TEST(OnnxImportTest, BatchForAFixedModelIsAnError) {
+  onnx::ModelProto m = ConvNet();
+  m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()
+      ->mutable_shape()->mutable_dim(0)->set_dim_value(2);
+  EXPECT_TRUE(ImportError(m, 0).ok());
+  EXPECT_THAT(ImportError(m, 8).message(), HasSubstr("no symbolic dimension"));
+}
+
+TEST(OnnxImportTest, UnknownOperatorNamesNodeAndOperator) {
+  onnx::ModelProto m = ConvNet();
+  m.mutable_graph()->mutable_node(1)->set_op_type("FancyActivation");
+  absl::Status s = ImportError(m, 2);
+  EXPECT_THAT(s.message(), HasSubstr("'relu' (op FancyActivation)"));
+  EXPECT_THAT(s.message(), HasSubstr("not supported"));
+}
+
+TEST(OnnxImportTest, UndefinedTensorDuplicateProducerAndCycle) {
+  onnx::ModelProto undefined = ConvNet();
+  undefined.mutable_graph()->mutable_node(1)->set_input(0, "nowhere");
+  EXPECT_THAT(ImportError(undefined, 2).message(),
+              HasSubstr("'relu' (op Relu) reads tensor 'nowhere'"));
+
+  onnx::ModelProto dup = ConvNet();
+  dup.mutable_graph()->mutable_node(1)->set_output(0, "c");
+  EXPECT_THAT(ImportError(dup, 2).message(), HasSubstr("tensor 'c' is written by both"));
+
+  // relu reads m (the Mul's output) and mul reads r: relu -> mul -> relu.
+  onnx::ModelProto cyc = ConvNet();
+  cyc.mutable_graph()->mutable_node(1)->set_input(0, "m");
+  absl::Status s = ImportError(cyc, 2);
+  EXPECT_THAT(s.message(), HasSubstr("cycle"));
+  EXPECT_THAT(s.message(), HasSubstr("'relu'"));
+  EXPECT_THAT(s.message(), HasSubstr("'mul'"));
+}
+
+TEST(OnnxImportTest, NodesOutOfOrderAreSortedBeforeShapeInference) {
+  onnx::ModelProto m = ConvNet();
+  m.mutable_graph()->mutable_node()->SwapElements(0, 4);  // conv <-> flat
+  OnnxImportOptions options;
+  options.batch = 2;
+  absl::StatusOr<proto::Graph> g = ImportOnnxModel(m, options);
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(ByName(*g)["fc"].forward_cost(), 5780);
+}
+
+TEST(OnnxImportTest, ShapeInferenceErrorsAreReported) {
+  // Flatten of a rank-4 tensor at axis 9.
+  onnx::ModelProto m = ConvNet();
+  onnx::AttributeProto* axis = m.mutable_graph()->mutable_node(4)->add_attribute();
+  axis->set_name("axis");
+  axis->set_type(onnx::AttributeProto::INT);
+  axis->set_i(9);
+  EXPECT_THAT(ImportError(m, 2).message(), HasSubstr("shape inference failed"));
+}
+
+TEST(OnnxImportTest, MissingInputShapeNamesTheInput) {
+  onnx::ModelProto m = ConvNet();
+  m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  EXPECT_THAT(ImportError(m, 2).message(), HasSubstr("graph input 'x' has no tensor shape"));
+}
+
+TEST(OnnxImportTest, NoDifferentiableOutput) {
+  onnx::ModelProto m = ConvNet();
+  m.mutable_graph()->mutable_output(0)->set_name("s");  // the Constant
+  EXPECT_THAT(ImportError(m, 2).message(), HasSubstr("nothing to differentiate"));
+}
+
+TEST(OnnxImportTest, MalformedTruncatedAndEmptyBytes) {
+  OnnxImportOptions options;
+  options.batch = 2;
+  std::string bytes;
+  ASSERT_TRUE(ConvNet().SerializeToString(&bytes));
+  ASSERT_TRUE(ImportOnnxBytes(bytes, options).ok());
+  for (size_t cut : {bytes.size() / 2, bytes.size() - 3, size_t{7}}) {
+    EXPECT_FALSE(ImportOnnxBytes(bytes.substr(0, cut), options).ok()) << "cut at " << cut;
+  }
+  EXPECT_THAT(ImportOnnxBytes("", options).status().message(), HasSubstr("empty"));
+  EXPECT_THAT(ImportOnnxBytes("\xff\xff\xff garbage", options).status().message(),
+              HasSubstr("not a valid ONNX ModelProto"));
+  EXPECT_THAT(ImportOnnxFile("/nonexistent/m.onnx", options).status().message(),
+              HasSubstr("/nonexistent/m.onnx"));
+}
+
+}  // namespace
+}  // namespace tbp
