@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "core/schedule/budget_terms.h"
 #include "core/util/check.h"
 
 namespace tbp {
@@ -17,108 +18,36 @@ constexpr int64_t kMaxPoints = int64_t{1} << 26;
 
 }  // namespace
 
-// Block-level summaries of an order and the interval DP over them.
-class BudgetDp {
- public:
-  BudgetDp(const OrderContext& c, int64_t max_blocks) : c_(c) {
-    L_ = static_cast<int32_t>(std::min<int64_t>(c.n, max_blocks));
-    bound_.resize(L_ + 1);
-    for (int32_t i = 0; i <= L_; ++i) {
-      bound_[i] = static_cast<int32_t>((static_cast<int64_t>(i) * c.n) / L_);
-    }
-    std::vector<int32_t> block_of(c.n);
-    for (int32_t i = 0; i < L_; ++i) {
-      for (int32_t p = bound_[i]; p < bound_[i + 1]; ++p) block_of[p] = i;
-    }
-    // D[i][j] / Dc[i][j]: bytes / forward cost of the nodes at positions
-    // < bound_[i] whose last use is >= bound_[j] (2-D dominance sums).
-    const int32_t s = L_ + 1;
-    D_.assign(static_cast<size_t>(s) * s, 0);
-    Dc_.assign(static_cast<size_t>(s) * s, 0);
-    for (int32_t p = 0; p < c.n; ++p) {
-      if (c.last_use[p] <= p) continue;
-      const int32_t I = block_of[p] + 1, J = block_of[c.last_use[p]];
-      D_[I * s + J] += c.bytes[p];
-      Dc_[I * s + J] += c.graph.forward_cost(c.node_at[p]);
-    }
-    for (int32_t i = 0; i < s; ++i) {
-      for (int32_t j = s - 1; j >= 0; --j) {
-        int64_t add = 0, addc = 0;
-        if (i > 0) { add += D_[(i - 1) * s + j]; addc += Dc_[(i - 1) * s + j]; }
-        if (j + 1 < s) { add += D_[i * s + j + 1]; addc += Dc_[i * s + j + 1]; }
-        if (i > 0 && j + 1 < s) {
-          add -= D_[(i - 1) * s + j + 1];
-          addc -= Dc_[(i - 1) * s + j + 1];
-        }
-        D_[i * s + j] += add;
-        Dc_[i * s + j] += addc;
-      }
-    }
-    // Per block: the leaf's backward samples and the sweep's samples.
-    max_q_.assign(L_, 0);
-    max_s_.assign(L_, 0);
-    for (int32_t b = 0; b < L_; ++b) {
-      for (int32_t p = bound_[b]; p < bound_[b + 1]; ++p) {
-        const int64_t own = c.cut_bytes[p] + c.bytes[p];
-        max_q_[b] = std::max(max_q_[b], c.prefix_bytes[p + 1] + own);
-        max_s_[b] = std::max(max_s_[b], own);
-      }
-    }
-    // Leaf need and sweep profile for every block interval.
-    leaf_need_.assign(static_cast<size_t>(s) * s, 0);
-    sweep_.assign(static_cast<size_t>(s) * s, 0);
-    for (int32_t i = 0; i < L_; ++i) {
-      int64_t q = 0, sw = 0;
-      for (int32_t j = i + 1; j <= L_; ++j) {
-        q = std::max(q, max_q_[j - 1]);
-        const int32_t blk = j - 1;
-        const bool single = bound_[blk + 1] - bound_[blk] == 1;
-        sw = std::max(sw, max_s_[blk] - Dd(i, single ? blk : blk + 1));
-        leaf_need_[i * s + j] = std::max(W(i, j) + c.cut_bytes[bound_[j]], q - Wp(i));
-        sweep_[i * s + j] = sw;
-      }
-    }
-  }
-
-  int32_t blocks() const { return L_; }
-  int32_t boundary(int32_t i) const { return bound_[i]; }
-
-  // Bytes of the various terms (see budget_planner.h).
-  int64_t Dd(int32_t i, int32_t j) const { return D_[i * (L_ + 1) + j]; }
-  int64_t Dcost(int32_t i, int32_t j) const { return Dc_[i * (L_ + 1) + j]; }
-  int64_t Wp(int32_t i) const { return c_.prefix_bytes[bound_[i]]; }
-  int64_t W(int32_t i, int32_t j) const { return Wp(j) - Wp(i); }
-  int64_t Cut(int32_t j) const { return c_.cut_bytes[bound_[j]]; }
-  int64_t Top(int32_t i, int32_t j) const { return Cut(j) - Dd(i, j); }
-  int64_t LeafNeed(int32_t i, int32_t j) const { return leaf_need_[i * (L_ + 1) + j]; }
-  int64_t SweepNeed(int32_t i, int32_t m, int32_t j) const {
-    return Top(i, j) + Cut(j) + sweep_[i * (L_ + 1) + m];
-  }
-  int64_t Checkpoint(int32_t i, int32_t m) const { return Cut(m) - Dd(i, m); }
-  int64_t Fwd(int32_t i, int32_t j) const {
-    return c_.prefix_fwd[bound_[j]] - c_.prefix_fwd[bound_[i]];
-  }
-  // Forward cost of a leaf: every node of the segment but its resident top.
-  int64_t LeafCost(int32_t i, int32_t j) const {
-    return Fwd(i, j) - (c_.cut_fwd[bound_[j]] - Dcost(i, j));
-  }
-  int64_t SweepCost(int32_t i, int32_t m, int32_t j) const {
-    return Fwd(i, m) - (Dcost(m, j) - Dcost(i, j));
-  }
-
- private:
-  const OrderContext& c_;
-  int32_t L_ = 0;
-  std::vector<int32_t> bound_;
-  std::vector<int64_t> D_, Dc_, max_q_, max_s_, leaf_need_, sweep_;
-};
-
 // For every block interval [i, j), the Pareto frontier of (need, cost) over
 // the plans of the interval: need in bytes (exact, no discretisation), cost
 // = total forward cost. Points are sorted by increasing need and strictly
 // decreasing cost. Computed bottom-up by interval length; a split at m
 // combines the right frontier (shifted by the checkpoint) with the left one
-// by a two-pointer merge over need thresholds: O(|R| + |L|) per split.
+// by a two-pointer walk over need thresholds: O(|R| + |L|) per split.
+//
+// Exactness against the plain recurrence (budget_reference.h, which merges
+// every split's points into the interval's frontier f, splits in increasing
+// m, thinning whenever f exceeds 4 * max_points): this class produces the
+// same frontiers, point for point, because it only skips work whose result
+// the merge would discard.
+//  (1) A split point b is discarded by the merge iff some point a of the
+//      current f has a.need <= b.need and a.cost <= b.cost (f is a strict
+//      staircase, so the last point of f with need <= b.need decides). Such
+//      a b also never removes a point of f (the point dominating b precedes
+//      it in f and costs no more than b, while f's costs strictly
+//      decrease). So Combine tests each point against f with a pointer that
+//      only moves forward (a split's points come in increasing need) and
+//      drops dominated ones; the merge of the survivors equals the merge of
+//      all of them.
+//  (2) Every later point of a split costs at least lb = fixed + least cost
+//      of the right frontier + least cost of the left frontier, and needs at
+//      least the point just considered; once f holds a point within that
+//      need costing <= lb, the rest of the split is dominated: stop.
+//  (3) A split with no surviving point leaves f, and so the thinning
+//      condition, unchanged: no merge, no thinning, as in the reference.
+//  (4) Intervals that no split of the root can reach under the split grid
+//      (SplitGrid) are not computed; the reachable ones are closed under
+//      taking children (see IsReachable).
 class FrontierDp {
  public:
   struct Point {
@@ -131,21 +60,24 @@ class FrontierDp {
 
   // Points needing more than max_need are dropped: no plan within a budget
   // of max_need can use them (a parent never needs less than its children).
-  FrontierDp(const BudgetDp& dp, int64_t max_points, int64_t max_need)
+  FrontierDp(const BudgetDp& dp, int64_t max_points, int64_t max_need, const SplitGrid& grid)
       : dp_(dp), max_points_(max_points), max_need_(max_need) {
     const int32_t L = dp.blocks();
     frontier_.resize(static_cast<size_t>(L + 1) * (L + 1));
+    InitGrid(grid);
     std::vector<Point> split_points, merged;
     for (int32_t len = 1; len <= L; ++len) {
-      for (int32_t i = 0; i + len <= L; ++i) {
+      const int32_t g = step_[len];
+      for (int32_t i = 0; i + len <= L; i += g) {
         const int32_t j = i + len;
+        if (j % g != 0 && j != L) continue;  // Not reachable (see IsReachable).
         const int64_t leaf_need = dp.LeafNeed(i, j);
         std::vector<Point>& f = frontier_[Key(i, j)];
         f.clear();
         if (leaf_need <= max_need_) f.push_back(Point{leaf_need, dp.LeafCost(i, j), -1, -1, -1});
-        for (int32_t m = i + 1; m < j; ++m) {
+        for (int32_t m = i + g; m < j; m += g) {
           split_points.clear();
-          Combine(i, m, j, leaf_need, &split_points);
+          Combine(i, m, j, leaf_need, f, &split_points);
           if (split_points.empty()) continue;
           ParetoMerge(f, split_points, &merged);
           f.swap(merged);
@@ -159,44 +91,71 @@ class FrontierDp {
 
   const std::vector<Point>& At(int32_t i, int32_t j) const { return frontier_[Key(i, j)]; }
 
-
  private:
   size_t Key(int32_t i, int32_t j) const {
     return static_cast<size_t>(i) * (dp_.blocks() + 1) + j;
   }
 
-  void Combine(int32_t i, int32_t m, int32_t j, int64_t leaf_need, std::vector<Point>* out) {
+  // step_[len] = the grid of an interval of len blocks (SplitGrid): its
+  // splits are the multiples of step_[len]. IsReachable: an interval
+  // [i, j) is computed iff i and j are multiples of its grid (or j = L).
+  // The root (0, L) is; a split m of a reachable interval is a multiple of
+  // its grid, and a shorter interval's grid divides a longer one's (powers
+  // of two, non-decreasing in len), so both children are reachable too.
+  void InitGrid(const SplitGrid& grid) {
+    const int32_t L = dp_.blocks();
+    step_.assign(L + 1, 1);
+    if (L <= grid.full_blocks) return;
+    int64_t cap = 1;
+    while (cap * 2 <= (L + grid.top_blocks - 1) / grid.top_blocks) cap *= 2;
+    for (int32_t len = 1; len <= L; ++len) {
+      int64_t g = 1;
+      while (g * 2 <= cap && len >= g * 2 * grid.min_candidates) g *= 2;
+      step_[len] = static_cast<int32_t>(g);
+    }
+  }
+
+  void Combine(int32_t i, int32_t m, int32_t j, int64_t leaf_need, const std::vector<Point>& f,
+               std::vector<Point>* out) {
     const std::vector<Point>& right = At(m, j);
     const std::vector<Point>& left = At(i, m);
     if (right.empty() || left.empty()) return;
     const int64_t sweep = dp_.SweepNeed(i, m, j);
     const int64_t ck = dp_.Checkpoint(i, m);
+    // The least need of any point of this split; nothing fits: skip.
+    const int64_t least_need = std::max({sweep, ck + right.front().need, left.front().need});
+    if (least_need >= leaf_need || least_need > max_need_) return;
     const int64_t fixed = dp_.SweepCost(i, m, j);
-    // Thresholds T at which the best choice changes; at each, the cheapest
-    // right point with ck + need <= T and the cheapest left point with
-    // need <= T are the last ones within T (costs decrease along a
-    // frontier). Plans needing the leaf's memory or more are dominated by it.
-    // The thresholds are the merged, increasing needs of both frontiers.
-    size_t r = 0, l = 0;         // Best choice within the current threshold.
-    size_t rn = 0, ln = 0;       // Next unvisited threshold of each list.
-    int64_t last_cost = kInf;
-    while (rn < right.size() || ln < left.size()) {
-      int64_t t;
-      if (ln >= left.size() || (rn < right.size() && ck + right[rn].need <= left[ln].need)) {
-        t = ck + right[rn++].need;
-      } else {
-        t = left[ln++].need;
-      }
-      if (t < sweep) t = sweep;
-      if (t >= leaf_need || t > max_need_) break;
-      while (r + 1 < right.size() && ck + right[r + 1].need <= t) ++r;
-      while (l + 1 < left.size() && left[l + 1].need <= t) ++l;
-      if (ck + right[r].need > t || left[l].need > t) continue;
+    const int64_t least_cost = fixed + right.back().cost + left.back().cost;
+    // The plans of this split within a need threshold T use the cheapest
+    // right point with ck + need <= T and the cheapest left point with need
+    // <= T: the last ones within T (costs decrease along a frontier). The
+    // choice (r, l) changes only at the needs of the two frontiers, and each
+    // change strictly lowers the cost, so the split's own frontier is the
+    // sequence of choices from the first threshold that fits both sides
+    // (least_need) on, advancing whichever side has the next smaller need.
+    // Plans needing the leaf's memory or more are dominated by the leaf.
+    const size_t nr = right.size(), nl = left.size();
+    size_t r = 0, l = 0;
+    while (r + 1 < nr && ck + right[r + 1].need <= least_need) ++r;
+    while (l + 1 < nl && left[l + 1].need <= least_need) ++l;
+    int64_t need = least_need;
+    size_t fp = 0;  // f[0, fp) need <= need.
+    while (true) {
+      // (1): keep the point unless f dominates it; (2): stop when f
+      // dominates everything this split can still produce.
+      while (fp < f.size() && f[fp].need <= need) ++fp;
+      if (fp > 0 && f[fp - 1].cost <= least_cost) break;
       const int64_t cost = fixed + right[r].cost + left[l].cost;
-      if (cost >= last_cost) continue;  // Not better than a cheaper-need point.
-      last_cost = cost;
-      out->push_back(Point{std::max({sweep, ck + right[r].need, left[l].need}), cost, m,
-                           static_cast<int32_t>(r), static_cast<int32_t>(l)});
+      if (fp == 0 || f[fp - 1].cost > cost) {
+        out->push_back(Point{need, cost, m, static_cast<int32_t>(r), static_cast<int32_t>(l)});
+      }
+      const int64_t next_r = r + 1 < nr ? ck + right[r + 1].need : kInf;
+      const int64_t next_l = l + 1 < nl ? left[l + 1].need : kInf;
+      need = std::min(next_r, next_l);
+      if (need >= leaf_need || need > max_need_) break;
+      if (next_r == need) ++r;
+      if (next_l == need) ++l;
     }
   }
 
@@ -233,24 +192,31 @@ class FrontierDp {
   const BudgetDp& dp_;
   int64_t max_points_;
   int64_t max_need_;
+  std::vector<int32_t> step_;
   std::vector<std::vector<Point>> frontier_;
 };
 
-BudgetPlanner::BudgetPlanner(const OrderContext& context, std::unique_ptr<BudgetDp> dp,
-                             std::unique_ptr<FrontierDp> frontiers)
-    : context_(&context), dp_(std::move(dp)), frontiers_(std::move(frontiers)) {}
+BudgetPlanner::BudgetPlanner(const OrderContext& context, const SplitGrid& grid,
+                             std::unique_ptr<BudgetDp> dp, std::unique_ptr<FrontierDp> frontiers)
+    : context_(&context), grid_(grid), dp_(std::move(dp)), frontiers_(std::move(frontiers)) {}
 BudgetPlanner::BudgetPlanner(BudgetPlanner&&) = default;
 BudgetPlanner& BudgetPlanner::operator=(BudgetPlanner&&) = default;
 BudgetPlanner::~BudgetPlanner() = default;
 
 absl::StatusOr<BudgetPlanner> BudgetPlanner::Create(const OrderContext& c, int64_t max_blocks,
                                                     int64_t memory_levels,
-                                                    int64_t max_budget_bytes) {
+                                                    int64_t max_budget_bytes,
+                                                    const SplitGrid& grid) {
   TBP_CHECK(c.n >= 1);
   if (max_blocks < 1 || memory_levels < 2) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "PlannerOptions.max_blocks = %d must be >= 1 and memory_levels = %d must be >= 2",
         max_blocks, memory_levels));
+  }
+  if (grid.full_blocks < 1 || grid.min_candidates < 1 || grid.top_blocks < 1) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "SplitGrid.full_blocks = %d, min_candidates = %d and top_blocks = %d must be >= 1",
+        grid.full_blocks, grid.min_candidates, grid.top_blocks));
   }
   const int64_t blocks = std::min<int64_t>(c.n, max_blocks);
   if (static_cast<double>(blocks + 1) * (blocks + 1) * memory_levels >
@@ -261,15 +227,23 @@ absl::StatusOr<BudgetPlanner> BudgetPlanner::Create(const OrderContext& c, int64
         max_blocks, memory_levels, kMaxPoints));
   }
   auto dp = std::make_unique<BudgetDp>(c, max_blocks);
-  auto frontiers = std::make_unique<FrontierDp>(*dp, memory_levels, max_budget_bytes);
-  return BudgetPlanner(c, std::move(dp), std::move(frontiers));
+  auto frontiers = std::make_unique<FrontierDp>(*dp, memory_levels, max_budget_bytes, grid);
+  return BudgetPlanner(c, grid, std::move(dp), std::move(frontiers));
 }
 
 int64_t BudgetPlanner::MinFeasibleBytes() const {
   const std::vector<FrontierDp::Point>& root = frontiers_->At(0, dp_->blocks());
   if (!root.empty()) return root.front().need;
   // Everything was above the cap: the ends-only frontier gives the minimum.
-  return FrontierDp(*dp_, 2, kInf).At(0, dp_->blocks()).front().need;
+  return FrontierDp(*dp_, 2, kInf, grid_).At(0, dp_->blocks()).front().need;
+}
+
+std::vector<ModelledPoint> BudgetPlanner::RootFrontier() const {
+  std::vector<ModelledPoint> out;
+  for (const FrontierDp::Point& p : frontiers_->At(0, dp_->blocks())) {
+    out.push_back({p.need, p.cost});
+  }
+  return out;
 }
 
 std::vector<int64_t> BudgetPlanner::BreakpointBudgets() const {
