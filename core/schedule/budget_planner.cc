@@ -47,15 +47,25 @@ constexpr int64_t kMaxPoints = int64_t{1} << 26;
 //      condition, unchanged: no merge, no thinning, as in the reference.
 //  (4) Intervals that no split of the root can reach under the split grid
 //      (SplitGrid) are not computed; the reachable ones are closed under
-//      taking children (see IsReachable).
+//      taking children (see InitGrid).
 class FrontierDp {
  public:
-  struct Point {
+  // A point is split in two parallel arrays: what the walks read (need,
+  // cost; 16 bytes) and how to rebuild its plan.
+  struct NeedCost {
     int64_t need = 0;
     int64_t cost = 0;
+  };
+  struct Origin {
     int32_t split = -1;  // Block boundary index, or -1 for the leaf.
     int32_t right = -1;  // Point index in frontier(split, j).
     int32_t left = -1;   // Point index in frontier(i, split).
+  };
+  struct Frontier {
+    const NeedCost* points = nullptr;
+    const Origin* origins = nullptr;
+    size_t size = 0;
+    bool empty() const { return size == 0; }
   };
 
   // Points needing more than max_need are dropped: no plan within a budget
@@ -63,45 +73,86 @@ class FrontierDp {
   FrontierDp(const BudgetDp& dp, int64_t max_points, int64_t max_need, const SplitGrid& grid)
       : dp_(dp), max_points_(max_points), max_need_(max_need) {
     const int32_t L = dp.blocks();
-    frontier_.resize(static_cast<size_t>(L + 1) * (L + 1));
+    const size_t keys = static_cast<size_t>(L + 1) * (L + 1);
+    begin_.assign(keys, 0);
+    size_.assign(keys, 0);
     InitGrid(grid);
-    std::vector<Point> split_points, merged;
+    Buffer f, merged;
+    SplitPoints split_points;
     for (int32_t len = 1; len <= L; ++len) {
       const int32_t g = step_[len];
       for (int32_t i = 0; i + len <= L; i += g) {
         const int32_t j = i + len;
-        if (j % g != 0 && j != L) continue;  // Not reachable (see IsReachable).
+        if (j % g != 0 && j != L) continue;  // Not reachable (see InitGrid).
         const int64_t leaf_need = dp.LeafNeed(i, j);
-        std::vector<Point>& f = frontier_[Key(i, j)];
         f.clear();
-        if (leaf_need <= max_need_) f.push_back(Point{leaf_need, dp.LeafCost(i, j), -1, -1, -1});
+        if (leaf_need <= max_need_) f.push_back({leaf_need, dp.LeafCost(i, j)}, Origin{});
         for (int32_t m = i + g; m < j; m += g) {
-          split_points.clear();
           Combine(i, m, j, leaf_need, f, &split_points);
-          if (split_points.empty()) continue;
+          if (split_points.count == 0) continue;
           ParetoMerge(f, split_points, &merged);
-          f.swap(merged);
+          std::swap(f, merged);
           // Bound the work per split; thinning keeps both ends exact.
-          if (static_cast<int64_t>(f.size()) > 4 * max_points_) Thin(&f);
+          if (static_cast<int64_t>(f.points.size()) > 4 * max_points_) Thin(&f);
         }
         Thin(&f);
+        // Appending may move the pools: nothing points into them here.
+        const size_t key = Key(i, j);
+        begin_[key] = points_.size();
+        size_[key] = static_cast<int32_t>(f.points.size());
+        points_.insert(points_.end(), f.points.begin(), f.points.end());
+        origins_.insert(origins_.end(), f.origins.begin(), f.origins.end());
+        // A sentinel past the end, so split walks need no bounds checks.
+        points_.push_back({kInf, kInf});
+        origins_.push_back(Origin{});
       }
     }
   }
 
-  const std::vector<Point>& At(int32_t i, int32_t j) const { return frontier_[Key(i, j)]; }
+  Frontier At(int32_t i, int32_t j) const {
+    const size_t key = Key(i, j);
+    return {points_.data() + begin_[key], origins_.data() + begin_[key],
+            static_cast<size_t>(size_[key])};
+  }
 
  private:
+  // A frontier under construction.
+  struct Buffer {
+    std::vector<NeedCost> points;
+    std::vector<Origin> origins;
+    void clear() {
+      points.clear();
+      origins.clear();
+    }
+    void push_back(const NeedCost& p, const Origin& o) {
+      points.push_back(p);
+      origins.push_back(o);
+    }
+  };
+
+  // A split's candidate points: the first `count` of the arrays.
+  struct SplitPoints {
+    std::vector<NeedCost> points;
+    std::vector<Origin> origins;
+    size_t count = 0;
+    void Reserve(size_t n) {
+      if (points.size() < n) {
+        points.resize(n);
+        origins.resize(n);
+      }
+    }
+  };
+
   size_t Key(int32_t i, int32_t j) const {
     return static_cast<size_t>(i) * (dp_.blocks() + 1) + j;
   }
 
   // step_[len] = the grid of an interval of len blocks (SplitGrid): its
-  // splits are the multiples of step_[len]. IsReachable: an interval
-  // [i, j) is computed iff i and j are multiples of its grid (or j = L).
-  // The root (0, L) is; a split m of a reachable interval is a multiple of
-  // its grid, and a shorter interval's grid divides a longer one's (powers
-  // of two, non-decreasing in len), so both children are reachable too.
+  // splits are the multiples of step_[len]. An interval [i, j) is computed
+  // iff i and j are multiples of its grid (or j = L): the root (0, L) is; a
+  // split m of such an interval is a multiple of its grid, and a shorter
+  // interval's grid divides a longer one's (powers of two, non-decreasing
+  // in len), so both children are computed too.
   void InitGrid(const SplitGrid& grid) {
     const int32_t L = dp_.blocks();
     step_.assign(L + 1, 1);
@@ -115,18 +166,22 @@ class FrontierDp {
     }
   }
 
-  void Combine(int32_t i, int32_t m, int32_t j, int64_t leaf_need, const std::vector<Point>& f,
-               std::vector<Point>* out) {
-    const std::vector<Point>& right = At(m, j);
-    const std::vector<Point>& left = At(i, m);
-    if (right.empty() || left.empty()) return;
+  void Combine(int32_t i, int32_t m, int32_t j, int64_t leaf_need, const Buffer& f,
+               SplitPoints* out) const {
+    out->count = 0;
+    const Frontier rf = At(m, j);
+    const Frontier lf = At(i, m);
+    if (rf.empty() || lf.empty()) return;
+    const NeedCost* right = rf.points;
+    const NeedCost* left = lf.points;
+    const size_t nr = rf.size, nl = lf.size;
     const int64_t sweep = dp_.SweepNeed(i, m, j);
     const int64_t ck = dp_.Checkpoint(i, m);
     // The least need of any point of this split; nothing fits: skip.
-    const int64_t least_need = std::max({sweep, ck + right.front().need, left.front().need});
+    const int64_t least_need = std::max({sweep, ck + right[0].need, left[0].need});
     if (least_need >= leaf_need || least_need > max_need_) return;
     const int64_t fixed = dp_.SweepCost(i, m, j);
-    const int64_t least_cost = fixed + right.back().cost + left.back().cost;
+    const int64_t least_cost = fixed + right[nr - 1].cost + left[nl - 1].cost;
     // The plans of this split within a need threshold T use the cheapest
     // right point with ck + need <= T and the cheapest left point with need
     // <= T: the last ones within T (costs decrease along a frontier). The
@@ -135,65 +190,100 @@ class FrontierDp {
     // sequence of choices from the first threshold that fits both sides
     // (least_need) on, advancing whichever side has the next smaller need.
     // Plans needing the leaf's memory or more are dominated by the leaf.
-    const size_t nr = right.size(), nl = left.size();
+    // Branch-free where the outcome is data-dependent: each frontier ends
+    // in a sentinel of need kInf (> any limit), and every choice is written
+    // to `out`, kept (count advanced) only when f does not dominate it.
+    const int64_t limit = std::min(leaf_need, max_need_ + 1);  // need < limit.
     size_t r = 0, l = 0;
-    while (r + 1 < nr && ck + right[r + 1].need <= least_need) ++r;
-    while (l + 1 < nl && left[l + 1].need <= least_need) ++l;
+    while (ck + right[r + 1].need <= least_need) ++r;
+    while (left[l + 1].need <= least_need) ++l;
+    out->Reserve(nr + nl);
+    NeedCost* const out_points = out->points.data();
+    Origin* const out_origins = out->origins.data();
+    size_t kept = 0;
     int64_t need = least_need;
-    size_t fp = 0;  // f[0, fp) need <= need.
+    const NeedCost* fp = f.points.data();  // [f begin, fp) need <= need.
+    const NeedCost* const f_end = fp + f.points.size();
+    int64_t f_cost = kInf;                 // Cost of fp[-1], kInf if none.
     while (true) {
       // (1): keep the point unless f dominates it; (2): stop when f
       // dominates everything this split can still produce.
-      while (fp < f.size() && f[fp].need <= need) ++fp;
-      if (fp > 0 && f[fp - 1].cost <= least_cost) break;
+      while (fp < f_end && fp->need <= need) f_cost = (fp++)->cost;
+      if (f_cost <= least_cost) break;
       const int64_t cost = fixed + right[r].cost + left[l].cost;
-      if (fp == 0 || f[fp - 1].cost > cost) {
-        out->push_back(Point{need, cost, m, static_cast<int32_t>(r), static_cast<int32_t>(l)});
-      }
-      const int64_t next_r = r + 1 < nr ? ck + right[r + 1].need : kInf;
-      const int64_t next_l = l + 1 < nl ? left[l + 1].need : kInf;
+      out_points[kept] = {need, cost};
+      out_origins[kept] = Origin{m, static_cast<int32_t>(r), static_cast<int32_t>(l)};
+      kept += cost < f_cost;
+      const int64_t next_r = ck + right[r + 1].need;
+      const int64_t next_l = left[l + 1].need;
       need = std::min(next_r, next_l);
-      if (need >= leaf_need || need > max_need_) break;
-      if (next_r == need) ++r;
-      if (next_l == need) ++l;
+      if (need >= limit) break;
+      r += next_r == need;
+      l += next_l == need;
     }
+    out->count = kept;
   }
 
-  // Merges two frontiers (each sorted by increasing need with strictly
-  // decreasing cost) into the frontier of their union, in linear time.
-  static void ParetoMerge(const std::vector<Point>& a, const std::vector<Point>& b,
-                          std::vector<Point>* out) {
-    out->clear();
-    size_t i = 0, k = 0;
-    while (i < a.size() || k < b.size()) {
+  // Merges a frontier with a split's candidates (each sorted by increasing
+  // need with strictly decreasing cost) into the frontier of their union.
+  // The points of `a` that come before b's first one, and those after b's
+  // last one once one of them is kept, are kept as they are (a staircase),
+  // so they are copied in bulk; only the overlap is merged point by point.
+  static void ParetoMerge(const Buffer& a, const SplitPoints& b, Buffer* out) {
+    const size_t na = a.points.size(), nb = b.count;
+    const NeedCost first = b.points[0];
+    const size_t prefix = static_cast<size_t>(
+        std::partition_point(a.points.begin(), a.points.end(),
+                             [&](const NeedCost& p) {
+                               return p.need < first.need ||
+                                      (p.need == first.need && p.cost <= first.cost);
+                             }) -
+        a.points.begin());
+    out->points.assign(a.points.begin(), a.points.begin() + prefix);
+    out->origins.assign(a.origins.begin(), a.origins.begin() + prefix);
+    int64_t last_cost = prefix > 0 ? a.points[prefix - 1].cost : kInf;
+    size_t i = prefix, k = 0;
+    while (k < nb) {
       const bool take_a =
-          k >= b.size() ||
-          (i < a.size() && (a[i].need < b[k].need ||
-                            (a[i].need == b[k].need && a[i].cost <= b[k].cost)));
-      const Point& p = take_a ? a[i++] : b[k++];
-      if (out->empty() || p.cost < out->back().cost) out->push_back(p);
+          i < na && (a.points[i].need < b.points[k].need ||
+                     (a.points[i].need == b.points[k].need && a.points[i].cost <= b.points[k].cost));
+      const NeedCost& p = take_a ? a.points[i] : b.points[k];
+      const Origin& o = take_a ? a.origins[i] : b.origins[k];
+      take_a ? ++i : ++k;
+      if (p.cost < last_cost) {
+        last_cost = p.cost;
+        out->push_back(p, o);
+      }
     }
+    while (i < na && a.points[i].cost >= last_cost) ++i;
+    out->points.insert(out->points.end(), a.points.begin() + i, a.points.end());
+    out->origins.insert(out->origins.end(), a.origins.begin() + i, a.origins.end());
   }
 
   // Keeps at most max_points_ points: the least-need and least-cost ends
   // always survive (so the least feasible budget stays exact); the rest are
-  // thinned evenly.
-  void Thin(std::vector<Point>* f) const {
-    const int64_t n = static_cast<int64_t>(f->size());
+  // thinned evenly. In place: the k-th kept point comes from index >= k.
+  void Thin(Buffer* f) const {
+    const int64_t n = static_cast<int64_t>(f->points.size());
     if (n <= max_points_) return;
-    std::vector<Point> thinned;
-    thinned.reserve(max_points_);
     for (int64_t k = 0; k < max_points_; ++k) {
-      thinned.push_back((*f)[k * (n - 1) / (max_points_ - 1)]);
+      const int64_t from = k * (n - 1) / (max_points_ - 1);
+      f->points[k] = f->points[from];
+      f->origins[k] = f->origins[from];
     }
-    f->swap(thinned);
+    f->points.resize(max_points_);
+    f->origins.resize(max_points_);
   }
 
   const BudgetDp& dp_;
   int64_t max_points_;
   int64_t max_need_;
   std::vector<int32_t> step_;
-  std::vector<std::vector<Point>> frontier_;
+  // Interval (i, j)'s frontier: points_/origins_[begin_[key], + size_[key]).
+  std::vector<size_t> begin_;
+  std::vector<int32_t> size_;
+  std::vector<NeedCost> points_;
+  std::vector<Origin> origins_;
 };
 
 BudgetPlanner::BudgetPlanner(const OrderContext& context, const SplitGrid& grid,
@@ -232,32 +322,32 @@ absl::StatusOr<BudgetPlanner> BudgetPlanner::Create(const OrderContext& c, int64
 }
 
 int64_t BudgetPlanner::MinFeasibleBytes() const {
-  const std::vector<FrontierDp::Point>& root = frontiers_->At(0, dp_->blocks());
-  if (!root.empty()) return root.front().need;
+  const FrontierDp::Frontier root = frontiers_->At(0, dp_->blocks());
+  if (!root.empty()) return root.points[0].need;
   // Everything was above the cap: the ends-only frontier gives the minimum.
-  return FrontierDp(*dp_, 2, kInf, grid_).At(0, dp_->blocks()).front().need;
+  return FrontierDp(*dp_, 2, kInf, grid_).At(0, dp_->blocks()).points[0].need;
 }
 
 std::vector<ModelledPoint> BudgetPlanner::RootFrontier() const {
   std::vector<ModelledPoint> out;
-  for (const FrontierDp::Point& p : frontiers_->At(0, dp_->blocks())) {
-    out.push_back({p.need, p.cost});
-  }
+  const FrontierDp::Frontier root = frontiers_->At(0, dp_->blocks());
+  for (size_t k = 0; k < root.size; ++k) out.push_back({root.points[k].need, root.points[k].cost});
   return out;
 }
 
 std::vector<int64_t> BudgetPlanner::BreakpointBudgets() const {
   std::vector<int64_t> out;
-  for (const FrontierDp::Point& p : frontiers_->At(0, dp_->blocks())) out.push_back(p.need);
+  const FrontierDp::Frontier root = frontiers_->At(0, dp_->blocks());
+  for (size_t k = 0; k < root.size; ++k) out.push_back(root.points[k].need);
   return out;
 }
 
 absl::StatusOr<PlanTree> BudgetPlanner::PlanFor(int64_t budget_bytes) const {
   const int32_t L = dp_->blocks();
-  const std::vector<FrontierDp::Point>& root = frontiers_->At(0, L);
+  const FrontierDp::Frontier root = frontiers_->At(0, L);
   int32_t chosen = -1;
-  for (int32_t k = 0; k < static_cast<int32_t>(root.size()); ++k) {
-    if (root[k].need <= budget_bytes) chosen = k;  // Cost decreases with k.
+  for (int32_t k = 0; k < static_cast<int32_t>(root.size); ++k) {
+    if (root.points[k].need <= budget_bytes) chosen = k;  // Cost decreases with k.
   }
   if (chosen < 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -271,7 +361,7 @@ absl::StatusOr<PlanTree> BudgetPlanner::PlanFor(int64_t budget_bytes) const {
   while (!stack.empty()) {
     const Task t = stack.back();
     stack.pop_back();
-    const FrontierDp::Point& p = frontiers_->At(t.i, t.j)[t.point];
+    const FrontierDp::Origin& p = frontiers_->At(t.i, t.j).origins[t.point];
     if (p.split < 0) continue;
     PlanTree::Children kids = tree.Split(t.index, dp_->boundary(p.split));
     stack.push_back({kids.right, p.split, t.j, p.right});
