@@ -28,24 +28,23 @@
 // memory_levels points is thinned evenly, always keeping its least-need and
 // least-cost ends (so the least feasible budget stays exact). The DP is the
 // optimum of its plan space whenever no frontier is thinned; a thinned run
-// is an approximation (on large graphs more blocks can then recompute more:
-// planner_benchmark).
+// (large graphs) is an approximation.
 //
 // Plan space and speed. Up to SplitGrid::full_blocks blocks (128, the
 // default max_blocks) every block boundary is a split point: L^3 / 6
 // (interval, split) pairs, each an O(K) walk over two frontiers of K points.
-// That is ~10^8 walks at 1,000 blocks, too many for any per-pair work, and
-// no exact shortcut over split points is known for this model (the best
-// splits are not monotone in the interval; measured, admissible
-// (least need, least cost) bounds prune almost nothing). So beyond
-// full_blocks the plan space is deliberately smaller (SplitGrid): a long
-// interval splits on a power-of-two grid of block boundaries with at least
-// min_candidates choices, never coarser than about top_blocks blocks over
-// the whole order. Short intervals keep every split, and with cap | L the
-// space contains every plan of the L / cap-block coarsening, so 1,000 blocks
-// plan no worse than 125 in the exact regime, and with fine leaves. The
-// split walk itself is pruned without changing any result (the comment on
-// FrontierDp in the .cc gives the argument); tests/budget_dp_reference_test
+// That is 1.7 * 10^8 walks at 1,000 blocks, too many for any per-pair work;
+// no monotonicity of the best split is proven for this model, and
+// admissible (least need, least cost) bounds on a split pruned under 0.1% of
+// the pairs when measured. So beyond full_blocks the plan space is
+// deliberately smaller (SplitGrid): a long interval splits on a power-of-two
+// grid of block boundaries with at least min_candidates choices, never
+// coarser than about top_blocks blocks over the whole order. Short
+// intervals keep every split, and with cap | L the space contains every plan
+// of the L / cap-block coarsening, so 1,000 blocks plan no worse than 125 in
+// the exact regime, and with fine leaves (effect measured in docs/model.md).
+// The split walk itself is pruned without changing any result (the comment
+// on FrontierDp in the .cc gives the argument); tests/budget_dp_reference_test
 // checks both against the plain recurrence (budget_reference.h).
 #ifndef TBP_CORE_SCHEDULE_BUDGET_PLANNER_H_
 #define TBP_CORE_SCHEDULE_BUDGET_PLANNER_H_
@@ -76,11 +75,12 @@ struct BudgetPlannerOptions {
 // never split coarser than about top_blocks blocks (with cap | L the space
 // contains every plan of the L / cap-block coarsening), and the number of
 // (interval, split) pairs drops from L^3 / 6 to O(L * min_candidates^2 +
-// (L / cap)^3). At 1,000 blocks: cap = 8, about 10^6 pairs instead of 1.7 *
-// 10^8.
+// (L / cap)^3). At 1,000 blocks: cap = 8, 22,615 intervals and 411,935
+// pairs instead of 500,500 and 1.7 * 10^8 (the full 128-block DP has
+// 349,504).
 struct SplitGrid {
   int64_t full_blocks = 128;   // >= 1.
-  int64_t min_candidates = 8;  // >= 1.
+  int64_t min_candidates = 6;  // >= 1.
   int64_t top_blocks = 128;    // >= 1.
 };
 
