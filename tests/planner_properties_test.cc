@@ -23,7 +23,6 @@
 #include "core/schedule/plan_tree.h"
 #include "core/schedule/planner.h"
 #include "core/sim/simulator.h"
-#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tests/random_suite.h"
 
@@ -38,14 +37,6 @@ struct Planned {
   std::string error;
   SimResult sim;
 };
-
-std::string Describe(int64_t index, const proto::GeneratorSpec& spec, const proto::Graph& g) {
-  std::string text;
-  google::protobuf::TextFormat::PrintToString(g, &text);
-  return "suite index " + std::to_string(index) + ", seed " + std::to_string(spec.seed()) +
-         ", family " + FamilyName(spec.family()) + "\nspec: " + spec.ShortDebugString() +
-         "\ngraph:\n" + text;
-}
 
 Planned PlanAndJudge(const Graph& graph, const std::vector<NodeId>& order,
                      const proto::PlannerOptions& options) {
@@ -81,7 +72,7 @@ TEST(PlannerProperties, RandomSuite) {
     absl::StatusOr<Graph> built = Graph::FromProto(*proto_graph);
     ASSERT_TRUE(built.ok()) << built.status();
     const Graph& graph = *built;
-    const std::string where = Describe(index, spec, *proto_graph);
+    const std::string where = DescribeSuiteGraph(index, spec, *proto_graph);
     const std::vector<NodeId> order = *ChooseOrder(graph, proto::ORDER_BEST);
     const int64_t n = static_cast<int64_t>(order.size());
     const std::vector<LowerBound> bounds = AllLowerBounds(graph);

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <string>
+
+#include "core/graph/generators.h"
+#include "google/protobuf/text_format.h"
 
 namespace tbp {
 
@@ -67,6 +71,15 @@ proto::GeneratorSpec RandomSuiteSpec(int64_t index, int64_t max_nodes) {
     default: break;
   }
   return s;
+}
+
+std::string DescribeSuiteGraph(int64_t index, const proto::GeneratorSpec& spec,
+                               const proto::Graph& graph) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(graph, &text);
+  return "suite index " + std::to_string(index) + ", seed " + std::to_string(spec.seed()) +
+         ", family " + FamilyName(spec.family()) + "\nspec: " + spec.ShortDebugString() +
+         "\ngraph:\n" + text;
 }
 
 }  // namespace tbp

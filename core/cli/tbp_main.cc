@@ -70,7 +70,7 @@ ABSL_FLAG(int64_t, slots, 0, "[plan] Revolve checkpoint slots.");
 ABSL_FLAG(int64_t, segment_length, 0, "[plan] Periodic segment length (default ceil(sqrt(n))).");
 ABSL_FLAG(int64_t, block_size, 0, "[plan] Interval-tree block size (default ceil(sqrt(n))).");
 ABSL_FLAG(int64_t, arity, 0, "[plan] Interval-tree arity (default 2).");
-ABSL_FLAG(int64_t, max_blocks, 0, "[plan] Budget DP: most blocks (default 128).");
+ABSL_FLAG(int64_t, max_blocks, 0, "[plan] Budget DP: most blocks (default 128; beyond 128, long intervals split on a grid).");
 ABSL_FLAG(int64_t, memory_levels, 0, "[plan] Budget DP: most Pareto points per interval (default 2^20/blocks^2, at least 64).");
 ABSL_FLAG(double, time_limit_s, 0, "[plan] exact: CBC time limit per solve, seconds (default 60); "
           "when hit, the best schedule is reported with its bound, not proven optimal.");

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "core/schedule/budget_terms.h"
 #include "core/util/check.h"
 
 namespace tbp {
@@ -17,240 +18,295 @@ constexpr int64_t kMaxPoints = int64_t{1} << 26;
 
 }  // namespace
 
-// Block-level summaries of an order and the interval DP over them.
-class BudgetDp {
- public:
-  BudgetDp(const OrderContext& c, int64_t max_blocks) : c_(c) {
-    L_ = static_cast<int32_t>(std::min<int64_t>(c.n, max_blocks));
-    bound_.resize(L_ + 1);
-    for (int32_t i = 0; i <= L_; ++i) {
-      bound_[i] = static_cast<int32_t>((static_cast<int64_t>(i) * c.n) / L_);
-    }
-    std::vector<int32_t> block_of(c.n);
-    for (int32_t i = 0; i < L_; ++i) {
-      for (int32_t p = bound_[i]; p < bound_[i + 1]; ++p) block_of[p] = i;
-    }
-    // D[i][j] / Dc[i][j]: bytes / forward cost of the nodes at positions
-    // < bound_[i] whose last use is >= bound_[j] (2-D dominance sums).
-    const int32_t s = L_ + 1;
-    D_.assign(static_cast<size_t>(s) * s, 0);
-    Dc_.assign(static_cast<size_t>(s) * s, 0);
-    for (int32_t p = 0; p < c.n; ++p) {
-      if (c.last_use[p] <= p) continue;
-      const int32_t I = block_of[p] + 1, J = block_of[c.last_use[p]];
-      D_[I * s + J] += c.bytes[p];
-      Dc_[I * s + J] += c.graph.forward_cost(c.node_at[p]);
-    }
-    for (int32_t i = 0; i < s; ++i) {
-      for (int32_t j = s - 1; j >= 0; --j) {
-        int64_t add = 0, addc = 0;
-        if (i > 0) { add += D_[(i - 1) * s + j]; addc += Dc_[(i - 1) * s + j]; }
-        if (j + 1 < s) { add += D_[i * s + j + 1]; addc += Dc_[i * s + j + 1]; }
-        if (i > 0 && j + 1 < s) {
-          add -= D_[(i - 1) * s + j + 1];
-          addc -= Dc_[(i - 1) * s + j + 1];
-        }
-        D_[i * s + j] += add;
-        Dc_[i * s + j] += addc;
-      }
-    }
-    // Per block: the leaf's backward samples and the sweep's samples.
-    max_q_.assign(L_, 0);
-    max_s_.assign(L_, 0);
-    for (int32_t b = 0; b < L_; ++b) {
-      for (int32_t p = bound_[b]; p < bound_[b + 1]; ++p) {
-        const int64_t own = c.cut_bytes[p] + c.bytes[p];
-        max_q_[b] = std::max(max_q_[b], c.prefix_bytes[p + 1] + own);
-        max_s_[b] = std::max(max_s_[b], own);
-      }
-    }
-    // Leaf need and sweep profile for every block interval.
-    leaf_need_.assign(static_cast<size_t>(s) * s, 0);
-    sweep_.assign(static_cast<size_t>(s) * s, 0);
-    for (int32_t i = 0; i < L_; ++i) {
-      int64_t q = 0, sw = 0;
-      for (int32_t j = i + 1; j <= L_; ++j) {
-        q = std::max(q, max_q_[j - 1]);
-        const int32_t blk = j - 1;
-        const bool single = bound_[blk + 1] - bound_[blk] == 1;
-        sw = std::max(sw, max_s_[blk] - Dd(i, single ? blk : blk + 1));
-        leaf_need_[i * s + j] = std::max(W(i, j) + c.cut_bytes[bound_[j]], q - Wp(i));
-        sweep_[i * s + j] = sw;
-      }
-    }
-  }
-
-  int32_t blocks() const { return L_; }
-  int32_t boundary(int32_t i) const { return bound_[i]; }
-
-  // Bytes of the various terms (see budget_planner.h).
-  int64_t Dd(int32_t i, int32_t j) const { return D_[i * (L_ + 1) + j]; }
-  int64_t Dcost(int32_t i, int32_t j) const { return Dc_[i * (L_ + 1) + j]; }
-  int64_t Wp(int32_t i) const { return c_.prefix_bytes[bound_[i]]; }
-  int64_t W(int32_t i, int32_t j) const { return Wp(j) - Wp(i); }
-  int64_t Cut(int32_t j) const { return c_.cut_bytes[bound_[j]]; }
-  int64_t Top(int32_t i, int32_t j) const { return Cut(j) - Dd(i, j); }
-  int64_t LeafNeed(int32_t i, int32_t j) const { return leaf_need_[i * (L_ + 1) + j]; }
-  int64_t SweepNeed(int32_t i, int32_t m, int32_t j) const {
-    return Top(i, j) + Cut(j) + sweep_[i * (L_ + 1) + m];
-  }
-  int64_t Checkpoint(int32_t i, int32_t m) const { return Cut(m) - Dd(i, m); }
-  int64_t Fwd(int32_t i, int32_t j) const {
-    return c_.prefix_fwd[bound_[j]] - c_.prefix_fwd[bound_[i]];
-  }
-  // Forward cost of a leaf: every node of the segment but its resident top.
-  int64_t LeafCost(int32_t i, int32_t j) const {
-    return Fwd(i, j) - (c_.cut_fwd[bound_[j]] - Dcost(i, j));
-  }
-  int64_t SweepCost(int32_t i, int32_t m, int32_t j) const {
-    return Fwd(i, m) - (Dcost(m, j) - Dcost(i, j));
-  }
-
- private:
-  const OrderContext& c_;
-  int32_t L_ = 0;
-  std::vector<int32_t> bound_;
-  std::vector<int64_t> D_, Dc_, max_q_, max_s_, leaf_need_, sweep_;
-};
-
 // For every block interval [i, j), the Pareto frontier of (need, cost) over
 // the plans of the interval: need in bytes (exact, no discretisation), cost
 // = total forward cost. Points are sorted by increasing need and strictly
 // decreasing cost. Computed bottom-up by interval length; a split at m
 // combines the right frontier (shifted by the checkpoint) with the left one
-// by a two-pointer merge over need thresholds: O(|R| + |L|) per split.
+// by a two-pointer walk over need thresholds: O(|R| + |L|) per split.
+//
+// Exactness against the plain recurrence (budget_reference.h, which merges
+// every split's points into the interval's frontier f, splits in increasing
+// m, thinning whenever f exceeds 4 * max_points): this class produces the
+// same frontiers, point for point, because it only skips work whose result
+// the merge would discard.
+//  (1) A split point b is discarded by the merge iff some point a of the
+//      current f has a.need <= b.need and a.cost <= b.cost (f is a strict
+//      staircase, so the last point of f with need <= b.need decides). Such
+//      a b also never removes a point of f (the point dominating b precedes
+//      it in f and costs no more than b, while f's costs strictly
+//      decrease). So Combine tests each point against f with a pointer that
+//      only moves forward (a split's points come in increasing need) and
+//      drops dominated ones; the merge of the survivors equals the merge of
+//      all of them.
+//  (2) Every later point of a split costs at least lb = fixed + least cost
+//      of the right frontier + least cost of the left frontier, and needs at
+//      least the point just considered; once f holds a point within that
+//      need costing <= lb, the rest of the split is dominated: stop.
+//  (3) A split with no surviving point leaves f, and so the thinning
+//      condition, unchanged: no merge, no thinning, as in the reference.
+//  (4) Intervals that no split of the root can reach under the split grid
+//      (SplitGrid) are not computed; the reachable ones are closed under
+//      taking children (see InitGrid).
 class FrontierDp {
  public:
-  struct Point {
+  // A point is split in two parallel arrays: what the walks read (need,
+  // cost; 16 bytes) and how to rebuild its plan.
+  struct NeedCost {
     int64_t need = 0;
     int64_t cost = 0;
+  };
+  struct Origin {
     int32_t split = -1;  // Block boundary index, or -1 for the leaf.
     int32_t right = -1;  // Point index in frontier(split, j).
     int32_t left = -1;   // Point index in frontier(i, split).
   };
+  struct Frontier {
+    const NeedCost* points = nullptr;
+    const Origin* origins = nullptr;
+    size_t size = 0;
+    bool empty() const { return size == 0; }
+  };
 
   // Points needing more than max_need are dropped: no plan within a budget
   // of max_need can use them (a parent never needs less than its children).
-  FrontierDp(const BudgetDp& dp, int64_t max_points, int64_t max_need)
+  FrontierDp(const BudgetDp& dp, int64_t max_points, int64_t max_need, const SplitGrid& grid)
       : dp_(dp), max_points_(max_points), max_need_(max_need) {
     const int32_t L = dp.blocks();
-    frontier_.resize(static_cast<size_t>(L + 1) * (L + 1));
-    std::vector<Point> split_points, merged;
+    const size_t keys = static_cast<size_t>(L + 1) * (L + 1);
+    begin_.assign(keys, 0);
+    size_.assign(keys, 0);
+    InitGrid(grid);
+    Buffer f, merged;
+    SplitPoints split_points;
     for (int32_t len = 1; len <= L; ++len) {
-      for (int32_t i = 0; i + len <= L; ++i) {
+      const int32_t g = step_[len];
+      for (int32_t i = 0; i + len <= L; i += g) {
         const int32_t j = i + len;
+        if (j % g != 0 && j != L) continue;  // Not reachable (see InitGrid).
         const int64_t leaf_need = dp.LeafNeed(i, j);
-        std::vector<Point>& f = frontier_[Key(i, j)];
         f.clear();
-        if (leaf_need <= max_need_) f.push_back(Point{leaf_need, dp.LeafCost(i, j), -1, -1, -1});
-        for (int32_t m = i + 1; m < j; ++m) {
-          split_points.clear();
-          Combine(i, m, j, leaf_need, &split_points);
-          if (split_points.empty()) continue;
+        if (leaf_need <= max_need_) f.push_back({leaf_need, dp.LeafCost(i, j)}, Origin{});
+        for (int32_t m = i + g; m < j; m += g) {
+          Combine(i, m, j, leaf_need, f, &split_points);
+          if (split_points.count == 0) continue;
           ParetoMerge(f, split_points, &merged);
-          f.swap(merged);
+          std::swap(f, merged);
           // Bound the work per split; thinning keeps both ends exact.
-          if (static_cast<int64_t>(f.size()) > 4 * max_points_) Thin(&f);
+          if (static_cast<int64_t>(f.points.size()) > 4 * max_points_) Thin(&f);
         }
         Thin(&f);
+        // Appending may move the pools: nothing points into them here.
+        const size_t key = Key(i, j);
+        begin_[key] = points_.size();
+        size_[key] = static_cast<int32_t>(f.points.size());
+        points_.insert(points_.end(), f.points.begin(), f.points.end());
+        origins_.insert(origins_.end(), f.origins.begin(), f.origins.end());
+        // A sentinel past the end, so split walks need no bounds checks.
+        points_.push_back({kInf, kInf});
+        origins_.push_back(Origin{});
       }
     }
   }
 
-  const std::vector<Point>& At(int32_t i, int32_t j) const { return frontier_[Key(i, j)]; }
-
+  Frontier At(int32_t i, int32_t j) const {
+    const size_t key = Key(i, j);
+    return {points_.data() + begin_[key], origins_.data() + begin_[key],
+            static_cast<size_t>(size_[key])};
+  }
 
  private:
+  // A frontier under construction.
+  struct Buffer {
+    std::vector<NeedCost> points;
+    std::vector<Origin> origins;
+    void clear() {
+      points.clear();
+      origins.clear();
+    }
+    void push_back(const NeedCost& p, const Origin& o) {
+      points.push_back(p);
+      origins.push_back(o);
+    }
+  };
+
+  // A split's candidate points: the first `count` of the arrays.
+  struct SplitPoints {
+    std::vector<NeedCost> points;
+    std::vector<Origin> origins;
+    size_t count = 0;
+    void Reserve(size_t n) {
+      if (points.size() < n) {
+        points.resize(n);
+        origins.resize(n);
+      }
+    }
+  };
+
   size_t Key(int32_t i, int32_t j) const {
     return static_cast<size_t>(i) * (dp_.blocks() + 1) + j;
   }
 
-  void Combine(int32_t i, int32_t m, int32_t j, int64_t leaf_need, std::vector<Point>* out) {
-    const std::vector<Point>& right = At(m, j);
-    const std::vector<Point>& left = At(i, m);
-    if (right.empty() || left.empty()) return;
-    const int64_t sweep = dp_.SweepNeed(i, m, j);
-    const int64_t ck = dp_.Checkpoint(i, m);
-    const int64_t fixed = dp_.SweepCost(i, m, j);
-    // Thresholds T at which the best choice changes; at each, the cheapest
-    // right point with ck + need <= T and the cheapest left point with
-    // need <= T are the last ones within T (costs decrease along a
-    // frontier). Plans needing the leaf's memory or more are dominated by it.
-    // The thresholds are the merged, increasing needs of both frontiers.
-    size_t r = 0, l = 0;         // Best choice within the current threshold.
-    size_t rn = 0, ln = 0;       // Next unvisited threshold of each list.
-    int64_t last_cost = kInf;
-    while (rn < right.size() || ln < left.size()) {
-      int64_t t;
-      if (ln >= left.size() || (rn < right.size() && ck + right[rn].need <= left[ln].need)) {
-        t = ck + right[rn++].need;
-      } else {
-        t = left[ln++].need;
-      }
-      if (t < sweep) t = sweep;
-      if (t >= leaf_need || t > max_need_) break;
-      while (r + 1 < right.size() && ck + right[r + 1].need <= t) ++r;
-      while (l + 1 < left.size() && left[l + 1].need <= t) ++l;
-      if (ck + right[r].need > t || left[l].need > t) continue;
-      const int64_t cost = fixed + right[r].cost + left[l].cost;
-      if (cost >= last_cost) continue;  // Not better than a cheaper-need point.
-      last_cost = cost;
-      out->push_back(Point{std::max({sweep, ck + right[r].need, left[l].need}), cost, m,
-                           static_cast<int32_t>(r), static_cast<int32_t>(l)});
+  // step_[len] = the grid of an interval of len blocks (SplitGrid): its
+  // splits are the multiples of step_[len]. An interval [i, j) is computed
+  // iff i and j are multiples of its grid (or j = L): the root (0, L) is; a
+  // split m of such an interval is a multiple of its grid, and a shorter
+  // interval's grid divides a longer one's (powers of two, non-decreasing
+  // in len), so both children are computed too.
+  void InitGrid(const SplitGrid& grid) {
+    const int32_t L = dp_.blocks();
+    step_.assign(L + 1, 1);
+    if (L <= grid.full_blocks) return;
+    int64_t cap = 1;
+    while (cap * 2 <= (L + grid.top_blocks - 1) / grid.top_blocks) cap *= 2;
+    for (int32_t len = 1; len <= L; ++len) {
+      int64_t g = 1;
+      while (g * 2 <= cap && len >= g * 2 * grid.min_candidates) g *= 2;
+      step_[len] = static_cast<int32_t>(g);
     }
   }
 
-  // Merges two frontiers (each sorted by increasing need with strictly
-  // decreasing cost) into the frontier of their union, in linear time.
-  static void ParetoMerge(const std::vector<Point>& a, const std::vector<Point>& b,
-                          std::vector<Point>* out) {
-    out->clear();
-    size_t i = 0, k = 0;
-    while (i < a.size() || k < b.size()) {
-      const bool take_a =
-          k >= b.size() ||
-          (i < a.size() && (a[i].need < b[k].need ||
-                            (a[i].need == b[k].need && a[i].cost <= b[k].cost)));
-      const Point& p = take_a ? a[i++] : b[k++];
-      if (out->empty() || p.cost < out->back().cost) out->push_back(p);
+  void Combine(int32_t i, int32_t m, int32_t j, int64_t leaf_need, const Buffer& f,
+               SplitPoints* out) const {
+    out->count = 0;
+    const Frontier rf = At(m, j);
+    const Frontier lf = At(i, m);
+    if (rf.empty() || lf.empty()) return;
+    const NeedCost* right = rf.points;
+    const NeedCost* left = lf.points;
+    const size_t nr = rf.size, nl = lf.size;
+    const int64_t sweep = dp_.SweepNeed(i, m, j);
+    const int64_t ck = dp_.Checkpoint(i, m);
+    // The least need of any point of this split; nothing fits: skip.
+    const int64_t least_need = std::max({sweep, ck + right[0].need, left[0].need});
+    if (least_need >= leaf_need || least_need > max_need_) return;
+    const int64_t fixed = dp_.SweepCost(i, m, j);
+    const int64_t least_cost = fixed + right[nr - 1].cost + left[nl - 1].cost;
+    // The plans of this split within a need threshold T use the cheapest
+    // right point with ck + need <= T and the cheapest left point with need
+    // <= T: the last ones within T (costs decrease along a frontier). The
+    // choice (r, l) changes only at the needs of the two frontiers, and each
+    // change strictly lowers the cost, so the split's own frontier is the
+    // sequence of choices from the first threshold that fits both sides
+    // (least_need) on, advancing whichever side has the next smaller need.
+    // Plans needing the leaf's memory or more are dominated by the leaf.
+    // Branch-free where the outcome is data-dependent: each frontier ends
+    // in a sentinel of need kInf (> any limit), and every choice is written
+    // to `out`, kept (count advanced) only when f does not dominate it.
+    const int64_t limit = std::min(leaf_need, max_need_ + 1);  // need < limit.
+    size_t r = 0, l = 0;
+    while (ck + right[r + 1].need <= least_need) ++r;
+    while (left[l + 1].need <= least_need) ++l;
+    out->Reserve(nr + nl);
+    NeedCost* const out_points = out->points.data();
+    Origin* const out_origins = out->origins.data();
+    size_t kept = 0;
+    int64_t need = least_need;
+    const NeedCost* fp = f.points.data();  // [f begin, fp) need <= need.
+    const NeedCost* const f_end = fp + f.points.size();
+    int64_t f_cost = kInf;                 // Cost of fp[-1], kInf if none.
+    while (true) {
+      // (1): keep the point unless f dominates it; (2): stop when f
+      // dominates everything this split can still produce.
+      while (fp < f_end && fp->need <= need) f_cost = (fp++)->cost;
+      if (f_cost <= least_cost) break;
+      const int64_t cost = fixed + right[r].cost + left[l].cost;
+      out_points[kept] = {need, cost};
+      out_origins[kept] = Origin{m, static_cast<int32_t>(r), static_cast<int32_t>(l)};
+      kept += cost < f_cost;
+      const int64_t next_r = ck + right[r + 1].need;
+      const int64_t next_l = left[l + 1].need;
+      need = std::min(next_r, next_l);
+      if (need >= limit) break;
+      r += next_r == need;
+      l += next_l == need;
     }
+    out->count = kept;
+  }
+
+  // Merges a frontier with a split's candidates (each sorted by increasing
+  // need with strictly decreasing cost) into the frontier of their union.
+  // The points of `a` that come before b's first one, and those after b's
+  // last one once one of them is kept, are kept as they are (a staircase),
+  // so they are copied in bulk; only the overlap is merged point by point.
+  static void ParetoMerge(const Buffer& a, const SplitPoints& b, Buffer* out) {
+    const size_t na = a.points.size(), nb = b.count;
+    const NeedCost first = b.points[0];
+    const size_t prefix = static_cast<size_t>(
+        std::partition_point(a.points.begin(), a.points.end(),
+                             [&](const NeedCost& p) {
+                               return p.need < first.need ||
+                                      (p.need == first.need && p.cost <= first.cost);
+                             }) -
+        a.points.begin());
+    out->points.assign(a.points.begin(), a.points.begin() + prefix);
+    out->origins.assign(a.origins.begin(), a.origins.begin() + prefix);
+    int64_t last_cost = prefix > 0 ? a.points[prefix - 1].cost : kInf;
+    size_t i = prefix, k = 0;
+    while (k < nb) {
+      const bool take_a =
+          i < na && (a.points[i].need < b.points[k].need ||
+                     (a.points[i].need == b.points[k].need && a.points[i].cost <= b.points[k].cost));
+      const NeedCost& p = take_a ? a.points[i] : b.points[k];
+      const Origin& o = take_a ? a.origins[i] : b.origins[k];
+      take_a ? ++i : ++k;
+      if (p.cost < last_cost) {
+        last_cost = p.cost;
+        out->push_back(p, o);
+      }
+    }
+    while (i < na && a.points[i].cost >= last_cost) ++i;
+    out->points.insert(out->points.end(), a.points.begin() + i, a.points.end());
+    out->origins.insert(out->origins.end(), a.origins.begin() + i, a.origins.end());
   }
 
   // Keeps at most max_points_ points: the least-need and least-cost ends
   // always survive (so the least feasible budget stays exact); the rest are
-  // thinned evenly.
-  void Thin(std::vector<Point>* f) const {
-    const int64_t n = static_cast<int64_t>(f->size());
+  // thinned evenly. In place: the k-th kept point comes from index >= k.
+  void Thin(Buffer* f) const {
+    const int64_t n = static_cast<int64_t>(f->points.size());
     if (n <= max_points_) return;
-    std::vector<Point> thinned;
-    thinned.reserve(max_points_);
     for (int64_t k = 0; k < max_points_; ++k) {
-      thinned.push_back((*f)[k * (n - 1) / (max_points_ - 1)]);
+      const int64_t from = k * (n - 1) / (max_points_ - 1);
+      f->points[k] = f->points[from];
+      f->origins[k] = f->origins[from];
     }
-    f->swap(thinned);
+    f->points.resize(max_points_);
+    f->origins.resize(max_points_);
   }
 
   const BudgetDp& dp_;
   int64_t max_points_;
   int64_t max_need_;
-  std::vector<std::vector<Point>> frontier_;
+  std::vector<int32_t> step_;
+  // Interval (i, j)'s frontier: points_/origins_[begin_[key], + size_[key]).
+  std::vector<size_t> begin_;
+  std::vector<int32_t> size_;
+  std::vector<NeedCost> points_;
+  std::vector<Origin> origins_;
 };
 
-BudgetPlanner::BudgetPlanner(const OrderContext& context, std::unique_ptr<BudgetDp> dp,
-                             std::unique_ptr<FrontierDp> frontiers)
-    : context_(&context), dp_(std::move(dp)), frontiers_(std::move(frontiers)) {}
+BudgetPlanner::BudgetPlanner(const OrderContext& context, const SplitGrid& grid,
+                             std::unique_ptr<BudgetDp> dp, std::unique_ptr<FrontierDp> frontiers)
+    : context_(&context), grid_(grid), dp_(std::move(dp)), frontiers_(std::move(frontiers)) {}
 BudgetPlanner::BudgetPlanner(BudgetPlanner&&) = default;
 BudgetPlanner& BudgetPlanner::operator=(BudgetPlanner&&) = default;
 BudgetPlanner::~BudgetPlanner() = default;
 
 absl::StatusOr<BudgetPlanner> BudgetPlanner::Create(const OrderContext& c, int64_t max_blocks,
                                                     int64_t memory_levels,
-                                                    int64_t max_budget_bytes) {
+                                                    int64_t max_budget_bytes,
+                                                    const SplitGrid& grid) {
   TBP_CHECK(c.n >= 1);
   if (max_blocks < 1 || memory_levels < 2) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "PlannerOptions.max_blocks = %d must be >= 1 and memory_levels = %d must be >= 2",
         max_blocks, memory_levels));
+  }
+  if (grid.full_blocks < 1 || grid.min_candidates < 1 || grid.top_blocks < 1) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "SplitGrid.full_blocks = %d, min_candidates = %d and top_blocks = %d must be >= 1",
+        grid.full_blocks, grid.min_candidates, grid.top_blocks));
   }
   const int64_t blocks = std::min<int64_t>(c.n, max_blocks);
   if (static_cast<double>(blocks + 1) * (blocks + 1) * memory_levels >
@@ -261,29 +317,37 @@ absl::StatusOr<BudgetPlanner> BudgetPlanner::Create(const OrderContext& c, int64
         max_blocks, memory_levels, kMaxPoints));
   }
   auto dp = std::make_unique<BudgetDp>(c, max_blocks);
-  auto frontiers = std::make_unique<FrontierDp>(*dp, memory_levels, max_budget_bytes);
-  return BudgetPlanner(c, std::move(dp), std::move(frontiers));
+  auto frontiers = std::make_unique<FrontierDp>(*dp, memory_levels, max_budget_bytes, grid);
+  return BudgetPlanner(c, grid, std::move(dp), std::move(frontiers));
 }
 
 int64_t BudgetPlanner::MinFeasibleBytes() const {
-  const std::vector<FrontierDp::Point>& root = frontiers_->At(0, dp_->blocks());
-  if (!root.empty()) return root.front().need;
+  const FrontierDp::Frontier root = frontiers_->At(0, dp_->blocks());
+  if (!root.empty()) return root.points[0].need;
   // Everything was above the cap: the ends-only frontier gives the minimum.
-  return FrontierDp(*dp_, 2, kInf).At(0, dp_->blocks()).front().need;
+  return FrontierDp(*dp_, 2, kInf, grid_).At(0, dp_->blocks()).points[0].need;
+}
+
+std::vector<ModelledPoint> BudgetPlanner::RootFrontier() const {
+  std::vector<ModelledPoint> out;
+  const FrontierDp::Frontier root = frontiers_->At(0, dp_->blocks());
+  for (size_t k = 0; k < root.size; ++k) out.push_back({root.points[k].need, root.points[k].cost});
+  return out;
 }
 
 std::vector<int64_t> BudgetPlanner::BreakpointBudgets() const {
   std::vector<int64_t> out;
-  for (const FrontierDp::Point& p : frontiers_->At(0, dp_->blocks())) out.push_back(p.need);
+  const FrontierDp::Frontier root = frontiers_->At(0, dp_->blocks());
+  for (size_t k = 0; k < root.size; ++k) out.push_back(root.points[k].need);
   return out;
 }
 
 absl::StatusOr<PlanTree> BudgetPlanner::PlanFor(int64_t budget_bytes) const {
   const int32_t L = dp_->blocks();
-  const std::vector<FrontierDp::Point>& root = frontiers_->At(0, L);
+  const FrontierDp::Frontier root = frontiers_->At(0, L);
   int32_t chosen = -1;
-  for (int32_t k = 0; k < static_cast<int32_t>(root.size()); ++k) {
-    if (root[k].need <= budget_bytes) chosen = k;  // Cost decreases with k.
+  for (int32_t k = 0; k < static_cast<int32_t>(root.size); ++k) {
+    if (root.points[k].need <= budget_bytes) chosen = k;  // Cost decreases with k.
   }
   if (chosen < 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -297,7 +361,7 @@ absl::StatusOr<PlanTree> BudgetPlanner::PlanFor(int64_t budget_bytes) const {
   while (!stack.empty()) {
     const Task t = stack.back();
     stack.pop_back();
-    const FrontierDp::Point& p = frontiers_->At(t.i, t.j)[t.point];
+    const FrontierDp::Origin& p = frontiers_->At(t.i, t.j).origins[t.point];
     if (p.split < 0) continue;
     PlanTree::Children kids = tree.Split(t.index, dp_->boundary(p.split));
     stack.push_back({kids.right, p.split, t.j, p.right});

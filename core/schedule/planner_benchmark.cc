@@ -1,6 +1,7 @@
 // Planner speed (issue 3 targets, one core): interval_tree plan + simulate
 // of a 1,000,000-node chain and of a 1,000,000-node layered DAG each under
-// 2 s; budget on a 1,000-block coarsening under 1 s.
+// 2 s; budget on a 1,000-block coarsening under 1 s
+// (BM_BudgetPlanOneBudget/1000/...).
 #include <vector>
 
 #include "benchmark/benchmark.h"
@@ -54,7 +55,8 @@ BENCHMARK(BM_IntervalTreeChain)->Arg(1000000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_IntervalTreeLayered)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 // The budget DP alone (frontiers for every budget), L blocks of a layered
-// graph, K Pareto points at most per interval.
+// graph, K Pareto points at most per interval (beyond 128 blocks on the
+// default SplitGrid).
 void BM_BudgetDp(benchmark::State& state) {
   const Graph g = Make(proto::LAYERED, 100000);
   const std::vector<NodeId> order = KahnOrder(g);
@@ -69,30 +71,42 @@ BENCHMARK(BM_BudgetDp)->Iterations(1)
     ->Args({64, 1024})
     ->Args({128, 64})
     ->Args({128, 1024})
+    ->Args({1000, 64})
     ->Unit(benchmark::kMillisecond);
 
 // One budget, as `tbp plan --planner=budget` runs it: the DP drops every
-// point above the budget. The budget is 1/8 of the way from the least
-// feasible budget to the store-all peak (range(1) eighths).
+// point above the budget. The budget is range(1) eighths of the way from the
+// least feasible budget to the store-all peak of the 128-block coarsening,
+// so every block count plans for the same budget; range(2) and range(3) are
+// SplitGrid::min_candidates and top_blocks (0 = default). The simulated
+// peak and recompute cost of the plan are reported beside the time
+// (computed outside the timing), so block counts and grids can be compared.
 void BM_BudgetPlanOneBudget(benchmark::State& state) {
   const Graph g = Make(proto::LAYERED, 100000);
   const std::vector<NodeId> order = KahnOrder(g);
   const OrderContext context(g, order);
   const int64_t blocks = state.range(0);
-  const BudgetPlanner ends = *BudgetPlanner::Create(context, blocks, 2);
+  const BudgetPlanner ends = *BudgetPlanner::Create(context, 128, 2);
   const std::vector<int64_t> needs = ends.BreakpointBudgets();
   const int64_t budget = needs.front() + (needs.back() - needs.front()) * state.range(1) / 8;
+  SplitGrid grid;
+  if (state.range(2) > 0) grid.min_candidates = state.range(2);
+  if (state.range(3) > 0) grid.top_blocks = state.range(3);
+  absl::StatusOr<PlanTree> tree;
   for (auto _ : state) {
     absl::StatusOr<BudgetPlanner> p =
-        BudgetPlanner::Create(context, blocks, DefaultMemoryLevels(blocks), budget);
-    absl::StatusOr<PlanTree> tree = p->PlanFor(budget);
+        BudgetPlanner::Create(context, blocks, DefaultMemoryLevels(blocks), budget, grid);
+    tree = p->PlanFor(budget);
     benchmark::DoNotOptimize(tree);
   }
+  const absl::StatusOr<SimResult> sim = Simulate(g, EmitPlan(context, *tree));
   state.counters["budget_bytes"] = static_cast<double>(budget);
+  state.counters["peak_bytes"] = static_cast<double>(sim->peak_bytes);
+  state.counters["recompute_cost"] = static_cast<double>(sim->recompute_cost);
 }
 BENCHMARK(BM_BudgetPlanOneBudget)->Iterations(1)
-    ->Args({128, 1})
-    ->Args({1000, 1})
+    ->Args({128, 1, 0, 0})
+    ->Args({1000, 1, 0, 0})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
