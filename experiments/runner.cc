@@ -382,7 +382,11 @@ absl::StatusOr<InstanceAnalysis> Analyze(const GraphInstance& inst,
 
 // The order a sweep plans on.
 absl::StatusOr<const std::vector<NodeId>*> OrderFor(proto::OrderHeuristic h, InstanceAnalysis* a) {
-  if (h == proto::ORDER_UNSPECIFIED || h == proto::ORDER_BEST) return &a->best.order;
+  // ORDER_BEST_OF_ALL plans on several orders (Execute); the best order
+  // stands for it where one order is needed (min_feasible_budget).
+  if (h == proto::ORDER_UNSPECIFIED || h == proto::ORDER_BEST || h == proto::ORDER_BEST_OF_ALL) {
+    return &a->best.order;
+  }
   auto it = a->orders.find(static_cast<int>(h));
   if (it == a->orders.end()) {
     absl::StatusOr<std::vector<NodeId>> o = ChooseOrder(*a->graph, h);
@@ -434,7 +438,10 @@ Executed Execute(proto::PlannerOptions options, bool min_feasible_budget, Instan
     e.schedule.options = options;
   }
   absl::StatusOr<Schedule> s;
-  e.plan_seconds = MinSeconds(repetitions, [&] { s = PlanOnOrder(graph, **order, options); });
+  e.plan_seconds = MinSeconds(repetitions, [&] {
+    s = options.order() == proto::ORDER_BEST_OF_ALL ? Plan(graph, options)
+                                                     : PlanOnOrder(graph, **order, options);
+  });
   if (!s.ok()) {
     e.status = s.status();
     return e;

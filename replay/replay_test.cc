@@ -106,10 +106,12 @@ std::vector<Case> Cases() {
 // Every registered planner on three orders, with the options it needs on
 // `graph`: revolve with 2 slots; budget and exact with a budget halfway
 // between the best lower bound and store-all's peak (store-all's peak when
-// that is infeasible for the planner's space). exact (exhaustive search,
+// that is infeasible for the planner's space). exhaustive (exhaustive search,
 // any schedule, not only frontier cuts) runs once, on graphs of at most
-// kExactNodes COMPUTE nodes, to keep the test fast.
+// kExactNodes COMPUTE nodes and exact (the CBC MILP) on at most kMilpNodes,
+// to keep the test fast.
 constexpr size_t kExactNodes = 12;
+constexpr size_t kMilpNodes = 10;  // the CBC MILP ("exact") is slower
 
 std::vector<proto::PlannerOptions> AllPlanners(const Graph& graph) {
   std::vector<proto::PlannerOptions> out;
@@ -125,12 +127,13 @@ std::vector<proto::PlannerOptions> AllPlanners(const Graph& graph) {
       proto::PlannerOptions o;
       o.set_planner(name);
       o.set_order(order);
-      if (name == "exact" &&
-          (order != proto::ORDER_BEST || graph.compute_nodes().size() > kExactNodes)) {
+      if ((name == "exact" || name == "exhaustive") &&
+          (order != proto::ORDER_BEST ||
+           graph.compute_nodes().size() > (name == "exact" ? kMilpNodes : kExactNodes))) {
         continue;
       }
       if (name == "revolve") o.set_slots(2);
-      if (name == "budget" || name == "exact") {
+      if (name == "budget" || name == "exact" || name == "exhaustive") {
         o.set_budget_bytes(lower + (store_all_peak - lower) / 2);
         if (!Plan(graph, o).ok()) o.set_budget_bytes(store_all_peak);
       }
@@ -262,10 +265,11 @@ TEST(ReplayTest, EveryFamilyEveryPlannerMatchesSimulatorAndStoreAll) {
             << where << " db " << graph.name(v);
       }
       ++checked;
-      if (o.planner() == "exact") ++exact_checked;
+      if (o.planner() == "exhaustive") ++exact_checked;
     }
   }
-  if (std::find(PlannerNames().begin(), PlannerNames().end(), "exact") != PlannerNames().end()) {
+  if (std::find(PlannerNames().begin(), PlannerNames().end(), "exhaustive") !=
+      PlannerNames().end()) {
     EXPECT_GE(exact_checked, 8);  // chain, wide, unet, residual x 2 seeds.
   }
   EXPECT_GE(checked, 3 * 7 * 2 * 7);  // Orders x plan-tree planners x seeds x families.

@@ -62,7 +62,7 @@ ABSL_FLAG(double, backward_factor, 0, "[generate] backward_cost / forward_cost (
 // plan.
 ABSL_FLAG(std::string, planner, "", "[plan] store_all, periodic, revolve, interval_tree, "
           "budget, exact (MILP by CBC, <= 64 COMPUTE nodes), exhaustive (<= 64, state-limited).");
-ABSL_FLAG(std::string, order, "best", "[plan] Order: best, kahn, dfs, greedy, local_search, "
+ABSL_FLAG(std::string, order, "best", "[plan] Order: best, kahn, dfs, greedy, local_search, best_of_all, "
           "as_given.");
 ABSL_FLAG(int64_t, budget_bytes, 0, "[plan] Memory budget in bytes (budget; revolve without "
           "--slots).");
@@ -163,14 +163,14 @@ absl::Status PlannerFromFlags(proto::PlannerOptions* o) {
   struct Name { const char* name; proto::OrderHeuristic h; } names[] = {
       {"best", proto::ORDER_BEST}, {"kahn", proto::ORDER_KAHN}, {"dfs", proto::ORDER_DFS},
       {"greedy", proto::ORDER_GREEDY}, {"local_search", proto::ORDER_LOCAL_SEARCH},
-      {"as_given", proto::ORDER_AS_GIVEN}};
+      {"as_given", proto::ORDER_AS_GIVEN}, {"best_of_all", proto::ORDER_BEST_OF_ALL}};
   bool found = false;
   for (const Name& n : names) {
     if (order == n.name) { o->set_order(n.h); found = true; }
   }
   if (!found) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--order = '", order, "': must be best, kahn, dfs, greedy, local_search or as_given"));
+        "--order = '", order, "': must be best, kahn, dfs, greedy, local_search, best_of_all or as_given"));
   }
   o->set_budget_bytes(absl::GetFlag(FLAGS_budget_bytes));
   o->set_slots(absl::GetFlag(FLAGS_slots));

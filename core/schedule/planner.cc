@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -230,6 +231,9 @@ absl::StatusOr<std::vector<NodeId>> ChooseOrder(const Graph& graph,
       return ComputeOrder(graph, OrderHeuristic::kGreedy);
     case proto::ORDER_LOCAL_SEARCH:
       return ComputeOrder(graph, OrderHeuristic::kLocalSearch);
+    case proto::ORDER_BEST_OF_ALL:
+      return absl::InvalidArgumentError(
+          "PlannerOptions.order = ORDER_BEST_OF_ALL names several orders, not one (use Plan)");
     case proto::ORDER_AS_GIVEN: {
       std::vector<NodeId> order = graph.compute_nodes();
       if (absl::Status s = ValidateOrder(graph, order); !s.ok()) {
@@ -254,8 +258,49 @@ absl::StatusOr<SimResult> SimulateStoreAll(const Graph& graph, absl::Span<const 
   return Simulate(graph, s->instructions);
 }
 
+std::vector<std::vector<NodeId>> AllHeuristicOrders(const Graph& graph) {
+  std::vector<std::vector<NodeId>> orders;
+  for (OrderHeuristic h : {OrderHeuristic::kKahn, OrderHeuristic::kDfs, OrderHeuristic::kGreedy,
+                           OrderHeuristic::kLocalSearch}) {
+    std::vector<NodeId> o = ComputeOrder(graph, h);
+    if (std::find(orders.begin(), orders.end(), o) == orders.end()) orders.push_back(std::move(o));
+  }
+  return orders;
+}
+
+absl::StatusOr<Schedule> PlanBestOfOrders(const Graph& graph,
+                                          const std::vector<std::vector<NodeId>>& orders,
+                                          const proto::PlannerOptions& options) {
+  absl::Status first_error = absl::InvalidArgumentError("PlanBestOfOrders: no orders");
+  std::optional<Schedule> best;
+  int64_t best_recompute = 0, best_peak = 0;
+  for (size_t i = 0; i < orders.size(); ++i) {
+    absl::StatusOr<Schedule> s = PlanOnOrder(graph, orders[i], options);
+    absl::StatusOr<SimResult> sim =
+        s.ok() ? Simulate(graph, s->instructions) : absl::StatusOr<SimResult>(s.status());
+    if (sim.ok() && options.budget_bytes() > 0 && sim->peak_bytes > options.budget_bytes()) {
+      sim = absl::InternalError("over budget");
+    }
+    if (!sim.ok()) {
+      if (i == 0) first_error = sim.status();
+      continue;
+    }
+    if (!best || sim->recompute_cost < best_recompute ||
+        (sim->recompute_cost == best_recompute && sim->peak_bytes < best_peak)) {
+      best = *std::move(s);
+      best_recompute = sim->recompute_cost;
+      best_peak = sim->peak_bytes;
+    }
+  }
+  if (!best) return first_error;
+  return *std::move(best);
+}
+
 absl::StatusOr<Schedule> Plan(const Graph& graph, const proto::PlannerOptions& options) {
   if (absl::Status s = ValidatePlannerOptions(options); !s.ok()) return s;
+  if (options.order() == proto::ORDER_BEST_OF_ALL) {
+    return PlanBestOfOrders(graph, AllHeuristicOrders(graph), options);
+  }
   absl::StatusOr<std::vector<NodeId>> order = ChooseOrder(graph, options.order());
   if (!order.ok()) return order.status();
   return PlanOnOrder(graph, *order, options);

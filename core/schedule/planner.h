@@ -49,7 +49,19 @@ absl::StatusOr<std::vector<NodeId>> ChooseOrder(const Graph& graph,
 // pass needs (an upper bound on the optimum), judged by the simulator.
 absl::StatusOr<SimResult> SimulateStoreAll(const Graph& graph, absl::Span<const NodeId> order);
 
-// ChooseOrder(options.order) then PlanOnOrder.
+// PlanOnOrder on each order; every schedule is simulated, and the one with
+// the least recompute_cost whose peak fits options.budget_bytes (if given)
+// wins; ties: lower peak, then the earlier order. Errors: the first order's
+// error when no order gives a fitting schedule.
+absl::StatusOr<Schedule> PlanBestOfOrders(const Graph& graph,
+                                          const std::vector<std::vector<NodeId>>& orders,
+                                          const proto::PlannerOptions& options);
+
+// The distinct orders of ORDER_BEST_OF_ALL: Kahn, DFS, greedy, local search.
+std::vector<std::vector<NodeId>> AllHeuristicOrders(const Graph& graph);
+
+// ChooseOrder(options.order) then PlanOnOrder; ORDER_BEST_OF_ALL:
+// PlanBestOfOrders over AllHeuristicOrders.
 absl::StatusOr<Schedule> Plan(const Graph& graph, const proto::PlannerOptions& options);
 
 }  // namespace tbp
