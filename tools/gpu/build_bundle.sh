@@ -31,13 +31,17 @@ if [ ! -x /usr/local/cuda/bin/nvcc ]; then
 fi
 
 flags=(--config=cuda -c opt)
-bazel build "${flags[@]}" //replay:replay_bench
-bin="$(bazel info "${flags[@]}" bazel-bin 2>/dev/null)/replay/replay_bench"
+bazel build "${flags[@]}" //replay:replay_bench //replay:cuda_backend_test
+bin_dir="$(bazel info "${flags[@]}" bazel-bin 2>/dev/null)/replay"
 
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib/glibc"
-cp "$bin" "$out/bin/replay_bench"
-chmod u+w,+x "$out/bin/replay_bench"
+# replay_bench is the measurement; cuda_backend_test (the CUDA replay tests,
+# which skip without a GPU here) runs first on the GPU machine.
+for b in replay_bench cuda_backend_test; do
+  cp "$bin_dir/$b" "$out/bin/$b"
+  chmod u+w,+x "$out/bin/$b"
+done
 
 # Shared libraries: everything ldd resolves, except the driver (libcuda must
 # come from the GPU machine) and, unless asked, cuBLAS (~600 MB; the GPU
@@ -45,7 +49,7 @@ chmod u+w,+x "$out/bin/replay_bench"
 # libc with the system's loader breaks, so it is used only with the bundled
 # loader (run_gpu.sh decides).
 glibc_re='^(libc|libm|libdl|libpthread|librt|libresolv|libutil|ld-linux-x86-64)\.so'
-ldd "$out/bin/replay_bench" | while read -r name arrow path _; do
+ldd "$out/bin/replay_bench" "$out/bin/cuda_backend_test" | sort -u | while read -r name arrow path _; do
   if [ "$arrow" != "=>" ]; then
     # The loader line: "/lib64/ld-linux-x86-64.so.2 (0x...)".
     case "$name" in

@@ -23,7 +23,8 @@
 # Environment: CUDA_HOME (default /usr/local/cuda), PYTHON (default python3),
 # TBP_TORCH_DEVICE (default cuda; cpu only to test the script off-GPU).
 # Exit status: 0 when every measured row matched the simulator and
-# store-all bit for bit, 2 when a row did not, 1 on errors.
+# store-all bit for bit and the CUDA tests passed, 2 when a row or a test
+# did not, 1 on errors.
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
     --results) results="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "run_gpu: unknown argument $1 (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -73,20 +74,46 @@ echo "run_gpu: $gpu_name ($gpu_mem, driver $driver), writing $run/ and $summary"
 
 # --- How to start the binary -------------------------------------------------
 cuda_home="${CUDA_HOME:-/usr/local/cuda}"
-libpath="$bundle/lib:$cuda_home/lib64:${LD_LIBRARY_PATH:-}"
+cuda_libs="$cuda_home/lib64"
+if [ ! -e "$cuda_libs/libcublas.so.13" ] && [ ! -e "$bundle/lib/libcublas.so.13" ]; then
+  # No cuBLAS 13 in CUDA_HOME: take one from another install (e.g. PyTorch's
+  # nvidia-cublas wheel) and say so.
+  alt="$(find /usr/local /opt /usr/lib -name libcublas.so.13 2>/dev/null | sort | head -1)"
+  if [ -n "$alt" ]; then
+    cuda_libs="$cuda_libs:$(dirname "$alt")"
+    echo "run_gpu: no libcublas.so.13 in $cuda_home/lib64; using $alt"
+  fi
+fi
+libpath="$bundle/lib:$cuda_libs:${LD_LIBRARY_PATH:-}"
 launch=(env "LD_LIBRARY_PATH=$libpath" "$bundle/bin/replay_bench")
 if ! "${launch[@]}" --self_check >"$run/self_check.log" 2>&1; then
   # Usually: this machine's glibc is older than the build machine's. Use the
   # bundled glibc and loader; libcuda still comes from the system paths.
   sys_dirs="/usr/lib/x86_64-linux-gnu:/usr/lib64:/lib64:/usr/local/nvidia/lib64:/usr/lib/wsl/lib"
   launch=("$bundle/lib/glibc/ld-linux-x86-64.so.2" --library-path
-          "$bundle/lib/glibc:$bundle/lib:$cuda_home/lib64:$sys_dirs" "$bundle/bin/replay_bench")
+          "$bundle/lib/glibc:$bundle/lib:$cuda_libs:$sys_dirs" "$bundle/bin/replay_bench")
   if ! "${launch[@]}" --self_check >>"$run/self_check.log" 2>&1; then
     echo "run_gpu: the replay binary does not start; see $run/self_check.log" >&2
     cat "$run/self_check.log" >&2
     exit 1
   fi
   echo "run_gpu: using the bundled glibc loader"
+fi
+
+# --- 0. The CUDA replay tests (replay/cuda_backend_test.cc) -----------------
+tests_status="not in the bundle"
+tests_failed=0
+if [ -x "$bundle/bin/cuda_backend_test" ]; then
+  test_launch=("${launch[@]}")
+  test_launch[${#test_launch[@]}-1]="$bundle/bin/cuda_backend_test"
+  "${test_launch[@]}" >"$run/cuda_backend_test.log" 2>&1
+  test_rc=$?
+  passed="$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$run/cuda_backend_test.log")"
+  skipped="$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$run/cuda_backend_test.log")"
+  failed="$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$run/cuda_backend_test.log")"
+  tests_status="exit $test_rc: ${passed:-0} passed, ${skipped:-0} skipped, ${failed:-0} failed"
+  if [ "$test_rc" -ne 0 ]; then tests_failed=1; fi
+  echo "run_gpu: cuda_backend_test: $tests_status"
 fi
 
 # --- 1. Replay --------------------------------------------------------------
@@ -126,6 +153,7 @@ t2=$(date +%s)
   echo "- device: $gpu_name, $gpu_mem, driver $driver"
   echo "- host: $(uname -srm), $(nproc) CPUs"
   echo "- bundle: $(sed -n 's/^commit: //p' "$bundle/MANIFEST.txt" 2>/dev/null), built $(sed -n 's/^built: //p' "$bundle/MANIFEST.txt" 2>/dev/null)"
+  echo "- cuda_backend_test: $tests_status"
   echo "- replay_bench: exit $bench_status, $((t1 - t0)) s; PyTorch: $torch_status, $((t2 - t1)) s"
   echo "- quick mode: $([ "$quick" = 1 ] && echo yes || echo no)"
   echo
@@ -145,4 +173,5 @@ t2=$(date +%s)
 } > "$summary"
 echo "run_gpu: wrote $summary"
 if [ "$bench_status" -ne 0 ]; then exit "$bench_status"; fi
+if [ "$tests_failed" -ne 0 ]; then exit 2; fi
 exit 0
