@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/analysis/lower_bounds.h"
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
 #include "core/schedule/planner.h"
@@ -35,12 +36,12 @@ namespace {
     }                                                                     \
   } while (0)
 
-Graph Residual(int64_t batch, int64_t width) {
+Graph Residual(int64_t batch, int64_t width, int blocks = 6, int block_depth = 3) {
   proto::GeneratorSpec s;
   s.set_family(proto::RESIDUAL);
   s.set_seed(5);
-  s.set_blocks(6);
-  s.set_block_depth(3);
+  s.set_blocks(blocks);
+  s.set_block_depth(block_depth);
   s.set_base_bytes(4 * batch * width);
   absl::StatusOr<Graph> g = Graph::FromProto(*Generate(s));
   EXPECT_TRUE(g.ok());
@@ -87,15 +88,25 @@ TEST(CudaBackendTest, PlannersMatchSimulatorAndStoreAll) {
   SKIP_WITHOUT_CUDA();
   // 1024 x 512 floats = 2 MiB per tensor: each cudaMalloc maps its own
   // pages, so cudaMemGetInfo sees every tensor.
-  const Graph g = Residual(1024, 512);
+  // The exact planners (exhaustive search, CBC MILP) get a graph of a few
+  // nodes; every budgeted planner gets a budget halfway between the best
+  // lower bound and store-all's peak, so that it has to recompute.
+  const Graph big = Residual(1024, 512);
+  const Graph small = Residual(1024, 512, /*blocks=*/2, /*block_depth=*/2);
+  int exact_planners = 0;
   for (const std::string& name : PlannerNames()) {
+    const bool exact = name == "exact" || name == "exhaustive";
+    exact_planners += exact;
+    const Graph& g = exact ? small : big;
     proto::PlannerOptions o;
     o.set_planner(name);
     if (name == "revolve") o.set_slots(3);
-    if (name == "budget") {
+    if (name == "budget" || exact) {
       proto::PlannerOptions sa;
       sa.set_planner("store_all");
-      o.set_budget_bytes(Simulate(g, Plan(g, sa)->instructions)->peak_bytes);
+      const int64_t store_all_peak = Simulate(g, Plan(g, sa)->instructions)->peak_bytes;
+      o.set_budget_bytes(BestLowerBound(g) + (store_all_peak - BestLowerBound(g)) / 2);
+      if (!Plan(g, o).ok()) o.set_budget_bytes(store_all_peak);
     }
     absl::StatusOr<Schedule> schedule = Plan(g, o);
     ASSERT_TRUE(schedule.ok()) << schedule.status();
@@ -117,6 +128,7 @@ TEST(CudaBackendTest, PlannersMatchSimulatorAndStoreAll) {
         << name;
     EXPECT_GT(c->schedule.seconds, 0) << name;
   }
+  EXPECT_EQ(exact_planners, 2);
 }
 
 TEST(CudaBackendTest, AgreesWithFloat64Reference) {

@@ -228,7 +228,7 @@ def measure(net, mode, repeats, device, segment):
         loss.backward()
         return loss
 
-    loss = float(step())  # Warm-up (cuBLAS handles, kernels, allocator).
+    loss = float(step().detach())  # Warm-up (cuBLAS handles, kernels, allocator).
     best = None
     peak = 0
     for _ in range(repeats):
@@ -306,6 +306,7 @@ def main():
                "init": "replay" if replay_init else "torch"}
         for mode in ("store_all", "checkpoint"):
             print("torch_replay: %s %s" % (g["family"], mode), file=sys.stderr, flush=True)
+            wall = time.perf_counter()
             try:
                 m, grads = measure(net, mode, args.repeats, device, segment)
                 row[mode] = m
@@ -314,6 +315,8 @@ def main():
                 row[mode] = {"error": str(e).splitlines()[0]}
             if device.type == "cuda":
                 torch.cuda.empty_cache()
+            print("torch_replay: %s %s took %.1f s wall" % (g["family"], mode,
+                  time.perf_counter() - wall), file=sys.stderr, flush=True)
         ref = g.get("reference_loss")
         if replay_init and ref is not None and "loss" in row["store_all"]:
             row["loss_rel_err"] = abs(row["store_all"]["loss"] - ref) / max(abs(ref), 1e-30)
