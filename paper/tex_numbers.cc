@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -438,12 +439,39 @@ struct Csv {
   std::vector<std::vector<std::string>> rows;  // each as wide as the header
 };
 
+// One CSV line (RFC 4180 quoting: "a,b" is one field, "" inside quotes is
+// a quote; no line breaks inside fields).
+std::vector<std::string> SplitCsvLine(absl::string_view line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
 Csv ParseCsv(const std::string& text) {
   Csv csv;
   bool header = true;
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
     if (absl::StartsWith(line, "#")) continue;
-    std::vector<std::string> f = absl::StrSplit(line, ',');
+    std::vector<std::string> f = SplitCsvLine(line);
     if (header) {
       for (int i = 0; i < static_cast<int>(f.size()); ++i) csv.col[f[i]] = i;
       header = false;
@@ -537,6 +565,134 @@ void ExactScaling(const std::string& text, const std::string& machine, Macros* m
   (*files)["tab_exact_scaling.tex"] = t + TableTail();
 }
 
+// --------------------------------------------------------------------------
+// gpu_replay (committed GPU measurement, tools/gpu)
+
+double Number(const std::string& field) {
+  double x = NAN;
+  if (!absl::SimpleAtod(field, &x)) return NAN;
+  return x;
+}
+
+std::string GiB(double bytes) { return Fixed(bytes / (1024.0 * 1024.0 * 1024.0), 1); }
+
+std::string SignedPct(double fraction) {
+  if (!std::isfinite(fraction)) return Missing();
+  const std::string pct = Pct(std::abs(fraction));
+  if (pct == "0") return "0\\%";
+  return absl::StrCat(fraction > 0 ? "+" : "-", pct, "\\%");
+}
+
+void GpuReplay(const std::string& replay_text, const std::optional<std::string>& torch_text,
+               Macros* m, std::map<std::string, std::string>* files) {
+  m->Comment("gpu_replay (committed GPU measurement)");
+  Csv csv = ParseCsv(replay_text);
+  for (const char* c : {"device", "family", "planner", "status", "simulated_peak_bytes",
+                        "measured_peak_bytes", "store_all_measured_peak_bytes", "time_overhead",
+                        "compute_overhead", "peak_matches_simulator", "gradients_match"}) {
+    if (!csv.col.count(c)) return;
+  }
+  auto at = [&](const std::vector<std::string>& f, const char* c) { return f[csv.col[c]]; };
+  int64_t runs = 0, peaks_equal = 0, gradients_match = 0, not_run = 0;
+  double max_gap = 0;  // |time overhead - compute overhead|, worst case
+  std::string device;
+  // (family, planner) -> (peak bytes, seconds) for the PyTorch table.
+  std::map<std::pair<std::string, std::string>, std::pair<double, double>> replay;
+  std::string t = TableHead(
+      "llrrrrrl",
+      "graph & planner & peak (GiB) & vs store-all & $=$ sim. & time ovh. & compute ovh. & "
+      "grads bitwise");
+  std::string last_family;
+  for (const auto& f : csv.rows) {
+    device = at(f, "device");
+    const std::string family = at(f, "family"), planner = at(f, "planner");
+    if (!last_family.empty() && family != last_family) absl::StrAppend(&t, "\\midrule\n");
+    absl::StrAppend(&t, family == last_family ? "" : TexEscape(family), " & ", TexEscape(planner));
+    last_family = family;
+    if (at(f, "status") != "ok") {
+      ++not_run;
+      absl::StrAppend(&t, " & \\multicolumn{6}{l}{", TexEscape(at(f, "status")), "} \\\\\n");
+      continue;
+    }
+    ++runs;
+    const bool equal = at(f, "peak_matches_simulator") == "1" &&
+                       at(f, "measured_peak_bytes") == at(f, "simulated_peak_bytes");
+    peaks_equal += equal;
+    gradients_match += at(f, "gradients_match") == "1";
+    const double peak = Number(at(f, "measured_peak_bytes"));
+    const double time_overhead = Number(at(f, "time_overhead"));
+    const double compute_overhead = Number(at(f, "compute_overhead"));
+    if (std::isfinite(time_overhead - compute_overhead)) {
+      max_gap = std::max(max_gap, std::abs(time_overhead - compute_overhead));
+    }
+    if (csv.col.count("seconds")) replay[{family, planner}] = {peak, Number(at(f, "seconds"))};
+    absl::StrAppend(&t, " & ", GiB(peak), " & ",
+                    Ratio2(peak / Number(at(f, "store_all_measured_peak_bytes"))), " & ",
+                    equal ? "yes" : "\\textbf{no}", " & ", SignedPct(time_overhead), " & ",
+                    SignedPct(compute_overhead), " & ",
+                    at(f, "gradients_match") == "1" ? "yes" : "\\textbf{no}", " \\\\\n");
+  }
+  (*files)["tab_gpu_replay.tex"] = t + TableTail();
+  m->Add("GRDevice", TexEscape(device));
+  m->Add("GRRuns", Int(runs));
+  m->Add("GRNotRun", Int(not_run));
+  m->Add("GRPeaksEqual", Int(peaks_equal));
+  m->Add("GRGradientsBitwise", Int(gradients_match));
+  m->Add("GRMaxTimeComputeGapPts", Fixed(100.0 * max_gap, 1));
+  if (!torch_text) return;
+
+  Csv torch = ParseCsv(*torch_text);
+  for (const char* c : {"family", "mode", "peak_bytes", "seconds", "torch"}) {
+    if (!torch.col.count(c)) return;
+  }
+  auto tat = [&](const std::vector<std::string>& f, const char* c) { return f[torch.col[c]]; };
+  std::map<std::pair<std::string, std::string>, std::pair<double, double>> pt;
+  std::vector<std::string> families;
+  std::string version;
+  for (const auto& f : torch.rows) {
+    const std::string family = tat(f, "family");
+    if (std::find(families.begin(), families.end(), family) == families.end()) {
+      families.push_back(family);
+    }
+    pt[{family, tat(f, "mode")}] = {Number(tat(f, "peak_bytes")), Number(tat(f, "seconds"))};
+    version = tat(f, "torch");
+  }
+  m->Add("GRTorch", TexEscape(version));
+  std::string u = TableHead("lrrrrrrrr",
+                            "graph & \\multicolumn{2}{c}{replay store-all} & "
+                            "\\multicolumn{2}{c}{PyTorch autograd} & "
+                            "\\multicolumn{2}{c}{replay periodic} & "
+                            "\\multicolumn{2}{c}{PyTorch checkpoint} \\\\\n"
+                            " & GiB & s & GiB & s & GiB & s & GiB & s");
+  auto cell = [](const std::map<std::pair<std::string, std::string>,
+                                std::pair<double, double>>& table,
+                 const std::string& family, const std::string& key) {
+    auto it = table.find({family, key});
+    if (it == table.end()) return absl::StrCat(Missing(), " & ", Missing());
+    return absl::StrCat(GiB(it->second.first), " & ", Fixed(it->second.second, 2));
+  };
+  // How far PyTorch's peaks are from the replay's on the same network, worst
+  // case over families: store-all vs autograd, periodic vs checkpoint.
+  auto worst = [&](const std::string& ours, const std::string& theirs) {
+    double w = 0;
+    for (const std::string& family : families) {
+      auto a = replay.find({family, ours});
+      auto b = pt.find({family, theirs});
+      if (a == replay.end() || b == pt.end()) return static_cast<double>(NAN);
+      w = std::max(w, std::abs(b->second.first / a->second.first - 1));
+    }
+    return w;
+  };
+  m->Add("GRTorchStoreAllPeakDiffPct", Pct1(worst("store_all", "store_all")));
+  m->Add("GRTorchCheckpointPeakDiffPct", Pct1(worst("periodic", "checkpoint")));
+  for (const std::string& family : families) {
+    absl::StrAppend(&u, TexEscape(family), " & ", cell(replay, family, "store_all"), " & ",
+                    cell(pt, family, "store_all"), " & ", cell(replay, family, "periodic"), " & ",
+                    cell(pt, family, "checkpoint"), " \\\\\n");
+  }
+  (*files)["tab_gpu_torch.tex"] = u + TableTail();
+}
+
 }  // namespace
 
 std::string MacroName(const std::string& label) {
@@ -599,6 +755,8 @@ std::map<std::string, std::string> GenerateTex(const PaperInputs& in) {
       {"tab_vs_exact.tex", NoResults("lower_bound_gap_exact")},
       {"tab_runtime.tex", NoResults("planner_runtime_scaling")},
       {"tab_exact_scaling.tex", NoResults("exact_scaling")},
+      {"tab_gpu_replay.tex", NoResults("gpu_replay")},
+      {"tab_gpu_torch.tex", NoResults("gpu_replay")},
   };
   Macros m;
   m.Comment("Generated by paper/gen_paper_tex from experiment results; do not edit.");
@@ -615,6 +773,7 @@ std::map<std::string, std::string> GenerateTex(const PaperInputs& in) {
   if (in.exact_scaling_csv) {
     ExactScaling(*in.exact_scaling_csv, in.exact_scaling_machine, &m, &files);
   }
+  if (in.gpu_replay_csv) GpuReplay(*in.gpu_replay_csv, in.gpu_torch_csv, &m, &files);
   m.Comment("configuration, from the specs");
   for (const auto& [section, results] : sections) {
     if (results->has_value()) SpecMacros(section, **results, &m);

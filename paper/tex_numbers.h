@@ -36,6 +36,10 @@ struct PaperInputs {
   // experiments/results/exact_scaling.csv and its machine line (committed).
   std::optional<std::string> exact_scaling_csv;
   std::string exact_scaling_machine;
+  // experiments/results/gpu_replay/{replay_bench,torch}.csv (committed GPU
+  // measurement of tools/gpu; the second is optional).
+  std::optional<std::string> gpu_replay_csv;
+  std::optional<std::string> gpu_torch_csv;
 };
 
 // File name (e.g. "numbers.tex", "tab_gap.tex") -> contents. Always the

@@ -96,5 +96,46 @@ TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
   EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFGradientsMatchPct}{100}"));
 }
 
+// The GPU bundle's CSVs quote fields that hold commas; a row whose measured
+// peak differs from the simulator's, or whose gradients differ, must say
+// "no" in the table and not count as equal.
+TEST(GenerateTexTest, GpuReplayTablesFromQuotedCsv) {
+  PaperInputs in;
+  in.gpu_replay_csv =
+      "backend,device,family,graph,planner,status,simulated_peak_bytes,measured_peak_bytes,"
+      "store_all_measured_peak_bytes,seconds,time_overhead,compute_overhead,"
+      "peak_matches_simulator,gradients_match\n"
+      "cuda,\"GPU (sm_90, 1 GiB)\",chain,\"chain(n=4,seed=1)\",\"store_all\",\"ok\","
+      "1073741824,1073741824,1073741824,2.0,0.0,0.0,1,1\n"
+      "cuda,\"GPU (sm_90, 1 GiB)\",chain,\"chain(n=4,seed=1)\",\"periodic\",\"ok\","
+      "536870912,536870912,1073741824,2.5,0.25,0.2,1,1\n"
+      "cuda,\"GPU (sm_90, 1 GiB)\",chain,\"chain(n=4,seed=1)\",\"budget:0.3\",\"ok\","
+      "322122547,322125000,1073741824,2.2,0.1,0.14,0,0\n"
+      "cuda,\"GPU (sm_90, 1 GiB)\",chain,\"chain(n=4,seed=1)\",\"budget:0.1\","
+      "\"infeasible, \"\"below\"\" 9\",0,0,0,0,0,0,0,0\n";
+  in.gpu_torch_csv =
+      "family,rows,compute_nodes,mode,peak_bytes,seconds,segment,torch\n"
+      "chain,8,4,store_all,1084479242,1.9,,2.0\n"
+      "chain,8,4,checkpoint,536870912,2.6,2,2.0\n";
+  const std::map<std::string, std::string> files = GenerateTex(in);
+  const std::string& numbers = files.at("numbers.tex");
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRDevice}{GPU (sm\\_90, 1 GiB)}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRRuns}{3}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRNotRun}{1}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRPeaksEqual}{2}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRGradientsBitwise}{2}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRMaxTimeComputeGapPts}{5.0}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRTorchStoreAllPeakDiffPct}{1.0}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRTorchCheckpointPeakDiffPct}{0.0}"));
+  const std::string& table = files.at("tab_gpu_replay.tex");
+  EXPECT_THAT(table, HasSubstr("chain & store\\_all & 1.0 & 1.00 & yes & 0\\% & 0\\% & yes"));
+  EXPECT_THAT(table, HasSubstr("& periodic & 0.5 & 0.50 & yes & +25\\% & +20\\% & yes"));
+  EXPECT_THAT(table, HasSubstr("& budget:0.3 & 0.3 & 0.30 & \\textbf{no} & +10\\% & +14\\% & "
+                               "\\textbf{no}"));
+  EXPECT_THAT(table, HasSubstr("infeasible, \"below\" 9"));
+  EXPECT_THAT(files.at("tab_gpu_torch.tex"),
+              HasSubstr("chain & 1.0 & 2.00 & 1.0 & 1.90 & 0.5 & 2.50 & 0.5 & 2.60"));
+}
+
 }  // namespace
 }  // namespace tbp::paper
