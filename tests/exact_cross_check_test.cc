@@ -7,9 +7,10 @@
 // and at B_k - 1 (the budget just below, still the previous step); on the
 // smallest graphs its minimum-memory program must find B_0. Every MILP
 // schedule is judged by the simulator. On failure: seed, graph, budget.
-// (kMaxCompute is 6 because the time-indexed MILP is slow: the test would
-// take hours at 10; `bazel run -c opt //experiments:exact_scaling` measures
-// how far each method goes in 60 s.)
+// (kMaxCompute is 6 because the time-indexed MILP is slow at tight budgets:
+// the opt-in variant exact_cross_check_large_test, 12 graphs of 7 to 8
+// nodes, takes ~20 minutes, single graphs up to ~8; `bazel run -c opt
+// //experiments:exact_scaling` measures how far each method goes in 60 s.)
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
