@@ -6,8 +6,8 @@
 # planner does have no finite y and are drawn at the top edge.
 # Input: `data`, experiments' lower_bound_gap_exact_results.csv.
 load style
-planners = "budget budget_all_orders interval_tree periodic revolve"
-planner_pt(p) = p eq "budget" ? 7 : p eq "budget_all_orders" ? 6 : p eq "interval_tree" ? 5 : p eq "periodic" ? 9 : 11
+planners = "budget budget_all_orders budget_kept interval_tree periodic revolve"
+planner_pt(p) = p eq "budget" ? 7 : p eq "budget_all_orders" ? 6 : p eq "budget_kept" ? 4 : p eq "interval_tree" ? 5 : p eq "periodic" ? 9 : 11
 top = 8
 yval(r, e) = e == 0 ? (r == 0 ? 1 : top) : (r / e < top ? r / e : top)
 sel(p) = (strcol("planner_label") eq p && column("valid") == 1 && strcol("exact_recompute_cost") ne "") ? 1 : 0

@@ -343,7 +343,7 @@ void Exact(const proto::RunResults& r, Macros* m, std::map<std::string, std::str
   std::string vt = TableHead("llrrrrr",
                              "planner & regime & runs & within 2\\% & mean recompute ratio & max "
                              "& mean memory ratio");
-  for (const std::string planner : {"budget", "budget_all_orders", "interval_tree"}) {
+  for (const std::string planner : {"budget", "budget_all_orders", "budget_kept", "interval_tree"}) {
     int64_t runs = 0, within = 0, regimes = 0, regimes_95 = 0;
     for (const auto& row : experiments::VersusExactByRegime(r, planner)) {
       runs += row.runs;

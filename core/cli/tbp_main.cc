@@ -74,6 +74,8 @@ ABSL_FLAG(int64_t, max_blocks, 0, "[plan] Budget DP: most blocks (default 128; b
 ABSL_FLAG(int64_t, memory_levels, 0, "[plan] Budget DP: most Pareto points per interval (default 2^20/blocks^2, at least 64).");
 ABSL_FLAG(double, time_limit_s, 0, "[plan] exact: CBC time limit per solve, seconds (default 60); "
           "when hit, the best schedule is reported with its bound, not proven optimal.");
+ABSL_FLAG(bool, keep_recomputed, false, "[plan] budget: after the DP, keep recomputed tensors "
+          "resident wherever the budget allows (greedy post-pass; not monotone in the budget).");
 ABSL_FLAG(int64_t, max_forwards, 0, "[plan] exact: MILP horizon in FORWARDs (default: certified "
           "from the budget planner's schedule).");
 
@@ -181,6 +183,7 @@ absl::Status PlannerFromFlags(proto::PlannerOptions* o) {
   o->set_memory_levels(absl::GetFlag(FLAGS_memory_levels));
   o->set_time_limit_s(absl::GetFlag(FLAGS_time_limit_s));
   o->set_max_forwards(absl::GetFlag(FLAGS_max_forwards));
+  o->set_keep_recomputed(absl::GetFlag(FLAGS_keep_recomputed));
   return absl::OkStatus();
 }
 

@@ -17,6 +17,7 @@
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/milp.h"
 #include "core/schedule/plan_tree.h"
+#include "core/schedule/refine.h"
 #include "core/schedule/revolve.h"
 #include "core/schedule/simple_planners.h"
 #include "core/sim/simulator.h"
@@ -176,6 +177,12 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
     absl::StatusOr<PlanTree> tree = BudgetPlan(context, b);
     if (!tree.ok()) return tree.status();
     schedule = Emit(context, *tree, o);
+    if (schedule.ok() && o.keep_recomputed()) {
+      absl::StatusOr<std::vector<Instruction>> kept =
+          KeepRecomputedResident(graph, schedule->instructions, o.budget_bytes());
+      if (!kept.ok()) return kept.status();
+      schedule->instructions = *std::move(kept);
+    }
   } else if (o.planner() == "exact") {
     // The optimum over all schedules (core/schedule/milp.h); the order is
     // recorded but does not constrain it. The budget planner's schedule on

@@ -1,0 +1,45 @@
+// A post-pass for schedules that recompute: keep a tensor resident instead
+// of freeing it and computing it again, wherever the budget allows.
+//
+// The budget planner (budget_planner.h) only checkpoints whole frontier
+// cuts of one order, and its memory accounting rounds each interval's need
+// up to a frontier point, so its schedules often leave part of the budget
+// unused. KeepRecomputedResident spends that slack: each recomputation is a
+// pair (FREE v at i, FORWARD v at j > i, v not resident in between);
+// deleting both keeps v resident over [i, j), which raises every memory
+// sample in that range by output_bytes(v) and changes nothing else (v was
+// not resident there, so no instruction in between touches it; the
+// deleted FORWARD recomputed bits that are still there). A pair is taken
+// when the simulated samples of [i, j), plus output_bytes(v), stay within
+// the budget. Pairs are tried greedily: most forward_cost saved per byte
+// kept first, then the shorter span, then the earlier FORWARD
+// (deterministic). The result is
+// simulated again; recompute_cost never increases and the peak stays
+// within the budget.
+//
+// Greedy is not monotone in the budget: a larger budget can make the DP
+// pick a schedule whose refinement recomputes more than the refinement at
+// a smaller budget. So this is an option of the budget planner
+// (PlannerOptions.keep_recomputed), off by default, and the budget
+// planner's monotonicity guarantee is for the DP alone.
+#ifndef TBP_CORE_SCHEDULE_REFINE_H_
+#define TBP_CORE_SCHEDULE_REFINE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/graph/graph.h"
+#include "core/schedule/schedule.h"
+
+namespace tbp {
+
+// `instructions` must be a valid schedule of `graph` within budget_bytes
+// (else the simulator's error, or kInvalidArgument naming the peak). O(L +
+// R log L) after one simulation, for L instructions and R recomputations.
+absl::StatusOr<std::vector<Instruction>> KeepRecomputedResident(
+    const Graph& graph, const std::vector<Instruction>& instructions, int64_t budget_bytes);
+
+}  // namespace tbp
+
+#endif  // TBP_CORE_SCHEDULE_REFINE_H_

@@ -1,0 +1,151 @@
+// KeepRecomputedResident (core/schedule/refine.h): a hand fixture whose
+// outcome is worked out below, the errors, and properties over the random
+// suite: every refined budget schedule is valid, within its budget, and
+// recomputes no more than the DP's schedule it started from.
+#include "core/schedule/refine.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/analysis/lower_bounds.h"
+#include "core/analysis/test_graphs.h"
+#include "core/graph/generators.h"
+#include "core/graph/graph.h"
+#include "core/schedule/planner.h"
+#include "core/schedule/schedule.h"
+#include "core/sim/simulator.h"
+#include "gtest/gtest.h"
+#include "proto/planner.pb.h"
+#include "tests/random_suite.h"
+
+namespace tbp {
+namespace {
+
+using testing_graphs::ChainProto;
+using testing_graphs::MustBuild;
+
+Instruction F(NodeId v) { return {Op::kForward, v}; }
+Instruction X(NodeId v) { return {Op::kFree, v}; }
+Instruction B(NodeId v) { return {Op::kBackward, v}; }
+
+// Chain x -> c1 -> c2 -> c3 (ids 0..3), every tensor 1 byte, unit costs
+// (the INPUT x costs no memory in the model). The schedule
+//   k:  0  1  2  3  4  5  6  7  8  9  10 11 12
+//       F1 F2 X1 F3 X2 F1 F2 B3 X3 B2 X2 B1 X1
+// recomputes c1 (pair X1@2, F1@5) and c2 (pair X2@4, F2@6): cost 2. Its
+// samples are 1 2 1 2 1 2 3 | 5 3 4 2 2 1 (B3: c1 c2 c3 resident plus the
+// gradients of c3 and c2), so the peak is 5, store-all's too (F1 F2 F3 B3:
+// 3 + 2). Keeping c2 over [4, 6) raises samples 1 2 to 2 3; keeping c1 over
+// [2, 5) raises 1 2 1 to 2 3 2: both fit under 5, the pairs' four
+// instructions go, and the result recomputes nothing at the same peak.
+TEST(KeepRecomputedResidentTest, HandChain) {
+  const Graph g = MustBuild(ChainProto(3, 1));
+  ASSERT_EQ(g.num_nodes(), 4);
+  const std::vector<Instruction> s = {F(1), F(2), X(1), F(3), X(2), F(1), F(2),
+                                      B(3), X(3), B(2), X(2), B(1), X(1)};
+  absl::StatusOr<SimResult> sim = Simulate(g, s);
+  ASSERT_TRUE(sim.ok()) << sim.status();
+  ASSERT_EQ(sim->recompute_cost, 2);
+  ASSERT_EQ(sim->peak_bytes, 5);
+
+  absl::StatusOr<std::vector<Instruction>> kept = KeepRecomputedResident(g, s, 5);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  const std::vector<Instruction> expected = {F(1), F(2), F(3), B(3), X(3),
+                                             B(2), X(2), B(1), X(1)};
+  EXPECT_EQ(*kept, expected);
+  absl::StatusOr<SimResult> r = Simulate(g, *kept);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->recompute_cost, 0);
+  EXPECT_EQ(r->peak_bytes, 5);
+}
+
+// Chain x -> c1 -> ... -> c4, unit bytes and costs. The schedule
+//   k:  0  1  2  3  4  5  6  7  8  9  10 11 12 13
+//       F1 F2 X1 F3 F4 B4 X4 B3 X3 F1 B2 X2 B1 X1
+// recomputes c1 once (pair X1@2, F1@9). Samples: 1 2 1 2 3 | 5 (B4: c2 c3
+// c4 and the gradients of c4, c3) 3 4 2 | 3 4 2 2 1: the pair's range
+// [2, 9) holds the peak 5. At budget 5 keeping c1 would make it 6, so the
+// schedule comes back unchanged; at budget 6 c1 is kept and nothing is
+// recomputed, at peak 6.
+TEST(KeepRecomputedResidentTest, PairOverThePeakIsKeptOnlyWithRoom) {
+  const Graph g = MustBuild(ChainProto(4, 1));
+  const std::vector<Instruction> s = {F(1), F(2), X(1), F(3), F(4), B(4), X(4),
+                                      B(3), X(3), F(1), B(2), X(2), B(1), X(1)};
+  absl::StatusOr<SimResult> sim = Simulate(g, s);
+  ASSERT_TRUE(sim.ok()) << sim.status();
+  ASSERT_EQ(sim->recompute_cost, 1);
+  ASSERT_EQ(sim->peak_bytes, 5);
+  absl::StatusOr<std::vector<Instruction>> at5 = KeepRecomputedResident(g, s, 5);
+  ASSERT_TRUE(at5.ok()) << at5.status();
+  EXPECT_EQ(*at5, s);
+  absl::StatusOr<std::vector<Instruction>> at6 = KeepRecomputedResident(g, s, 6);
+  ASSERT_TRUE(at6.ok()) << at6.status();
+  absl::StatusOr<SimResult> r = Simulate(g, *at6);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->recompute_cost, 0);
+  EXPECT_EQ(r->peak_bytes, 6);
+}
+
+TEST(KeepRecomputedResidentTest, Errors) {
+  const Graph g = MustBuild(ChainProto(2, 1));
+  // Invalid schedule: the simulator's error.
+  absl::StatusOr<std::vector<Instruction>> bad = KeepRecomputedResident(g, {B(2)}, 100);
+  EXPECT_FALSE(bad.ok());
+  // Over the budget.
+  const std::vector<Instruction> s = {F(1), F(2), B(2), X(2), B(1), X(1)};
+  absl::StatusOr<std::vector<Instruction>> over = KeepRecomputedResident(g, s, 1);
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(std::string(over.status().message()).find("budget_bytes = 1"), std::string::npos)
+      << over.status();
+  // Nothing recomputed: returned unchanged.
+  absl::StatusOr<std::vector<Instruction>> same = KeepRecomputedResident(g, s, 100);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(*same, s);
+}
+
+// Over the random suite, at budgets between the best lower bound and
+// store-all: keep_recomputed gives a valid schedule within the budget
+// that recomputes no more than the plain DP on the same order, and
+// strictly less on some graphs (else the option would be dead weight).
+TEST(KeepRecomputedResidentTest, NeverWorseOverTheRandomSuite) {
+  constexpr int kGraphs = 300;
+  int planned = 0, better = 0;
+  for (int64_t index = 0; index < kGraphs; ++index) {
+    const proto::GeneratorSpec spec = RandomSuiteSpec(index, 24);
+    absl::StatusOr<proto::Graph> p = Generate(spec);
+    ASSERT_TRUE(p.ok()) << p.status();
+    const Graph g = MustBuild(*p);
+    proto::PlannerOptions sa;
+    sa.set_planner("store_all");
+    const int64_t hi = Simulate(g, Plan(g, sa)->instructions)->peak_bytes;
+    const int64_t lo = BestLowerBound(g);
+    for (double fraction : {0.1, 0.3, 0.6}) {
+      proto::PlannerOptions o;
+      o.set_planner("budget");
+      o.set_budget_bytes(lo + static_cast<int64_t>(fraction * static_cast<double>(hi - lo)));
+      if (o.budget_bytes() <= 0) continue;
+      absl::StatusOr<Schedule> dp = Plan(g, o);
+      if (!dp.ok()) continue;  // Below the DP's least feasible budget.
+      o.set_keep_recomputed(true);
+      absl::StatusOr<Schedule> kept = Plan(g, o);
+      const std::string where =
+          DescribeSuiteGraph(index, spec, *p) + " budget " + std::to_string(o.budget_bytes());
+      ASSERT_TRUE(kept.ok()) << kept.status() << "\n" << where;
+      absl::StatusOr<SimResult> a = Simulate(g, dp->instructions);
+      absl::StatusOr<SimResult> b = Simulate(g, kept->instructions);
+      ASSERT_TRUE(a.ok() && b.ok()) << where;
+      EXPECT_LE(b->peak_bytes, o.budget_bytes()) << where;
+      EXPECT_LE(b->recompute_cost, a->recompute_cost) << where;
+      better += b->recompute_cost < a->recompute_cost;
+      ++planned;
+    }
+  }
+  std::printf("keep_recomputed: %d plans, %d recompute strictly less\n", planned, better);
+  EXPECT_GT(planned, kGraphs);
+  EXPECT_GT(better, 0);
+}
+
+}  // namespace
+}  // namespace tbp
