@@ -178,10 +178,30 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
     if (!tree.ok()) return tree.status();
     schedule = Emit(context, *tree, o);
     if (schedule.ok() && o.keep_recomputed()) {
-      absl::StatusOr<std::vector<Instruction>> kept =
-          KeepRecomputedResident(graph, schedule->instructions, o.budget_bytes());
-      if (!kept.ok()) return kept.status();
-      schedule->instructions = *std::move(kept);
+      // The DP's schedules at budgets below B are also within B, and one
+      // that recomputes more can leave more room for the keep pass. Try
+      // B (1 - k / 16) for k = 0..kKeepTries-1 and keep the least
+      // recompute after the pass (the first on ties).
+      constexpr int kKeepTries = 8;
+      int64_t best_cost = -1;
+      std::vector<Instruction> best;
+      for (int k = 0; k < kKeepTries; ++k) {
+        b.budget_bytes = o.budget_bytes() - o.budget_bytes() * k / 16;
+        absl::StatusOr<PlanTree> t = k == 0 ? tree : BudgetPlan(context, b);
+        if (!t.ok()) break;  // Below the DP's least feasible budget.
+        absl::StatusOr<Schedule> s = k == 0 ? schedule : Emit(context, *t, o);
+        if (!s.ok()) return s.status();
+        absl::StatusOr<std::vector<Instruction>> kept =
+            KeepRecomputedResident(graph, s->instructions, o.budget_bytes());
+        if (!kept.ok()) return kept.status();
+        absl::StatusOr<SimResult> sim = Simulate(graph, *kept);
+        if (!sim.ok()) return sim.status();
+        if (best_cost < 0 || sim->recompute_cost < best_cost) {
+          best_cost = sim->recompute_cost;
+          best = *std::move(kept);
+        }
+      }
+      schedule->instructions = std::move(best);
     }
   } else if (o.planner() == "exact") {
     // The optimum over all schedules (core/schedule/milp.h); the order is
