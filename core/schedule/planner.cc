@@ -186,7 +186,8 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
       int64_t best_cost = -1;
       std::vector<Instruction> best;
       for (int k = 0; k < kKeepTries; ++k) {
-        b.budget_bytes = o.budget_bytes() - o.budget_bytes() * k / 16;
+        b.budget_bytes = o.budget_bytes() -
+                         static_cast<int64_t>(static_cast<__int128>(o.budget_bytes()) * k / 16);
         absl::StatusOr<PlanTree> t = k == 0 ? tree : BudgetPlan(context, b);
         if (!t.ok()) break;  // Below the DP's least feasible budget.
         absl::StatusOr<Schedule> s = k == 0 ? schedule : Emit(context, *t, o);
