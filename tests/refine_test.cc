@@ -50,12 +50,12 @@ TEST(KeepRecomputedResidentTest, HandChain) {
   ASSERT_EQ(sim->recompute_cost, 2);
   ASSERT_EQ(sim->peak_bytes, 5);
 
-  absl::StatusOr<std::vector<Instruction>> kept = KeepRecomputedResident(g, s, 5);
+  absl::StatusOr<KeptSchedule> kept = KeepRecomputedResident(g, s, 5);
   ASSERT_TRUE(kept.ok()) << kept.status();
   const std::vector<Instruction> expected = {F(1), F(2), F(3), B(3), X(3),
                                              B(2), X(2), B(1), X(1)};
-  EXPECT_EQ(*kept, expected);
-  absl::StatusOr<SimResult> r = Simulate(g, *kept);
+  EXPECT_EQ(kept->instructions, expected);
+  absl::StatusOr<SimResult> r = Simulate(g, kept->instructions);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->recompute_cost, 0);
   EXPECT_EQ(r->peak_bytes, 5);
@@ -77,12 +77,12 @@ TEST(KeepRecomputedResidentTest, PairOverThePeakIsKeptOnlyWithRoom) {
   ASSERT_TRUE(sim.ok()) << sim.status();
   ASSERT_EQ(sim->recompute_cost, 1);
   ASSERT_EQ(sim->peak_bytes, 5);
-  absl::StatusOr<std::vector<Instruction>> at5 = KeepRecomputedResident(g, s, 5);
+  absl::StatusOr<KeptSchedule> at5 = KeepRecomputedResident(g, s, 5);
   ASSERT_TRUE(at5.ok()) << at5.status();
-  EXPECT_EQ(*at5, s);
-  absl::StatusOr<std::vector<Instruction>> at6 = KeepRecomputedResident(g, s, 6);
+  EXPECT_EQ(at5->instructions, s);
+  absl::StatusOr<KeptSchedule> at6 = KeepRecomputedResident(g, s, 6);
   ASSERT_TRUE(at6.ok()) << at6.status();
-  absl::StatusOr<SimResult> r = Simulate(g, *at6);
+  absl::StatusOr<SimResult> r = Simulate(g, at6->instructions);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->recompute_cost, 0);
   EXPECT_EQ(r->peak_bytes, 6);
@@ -91,18 +91,18 @@ TEST(KeepRecomputedResidentTest, PairOverThePeakIsKeptOnlyWithRoom) {
 TEST(KeepRecomputedResidentTest, Errors) {
   const Graph g = MustBuild(ChainProto(2, 1));
   // Invalid schedule: the simulator's error.
-  absl::StatusOr<std::vector<Instruction>> bad = KeepRecomputedResident(g, {B(2)}, 100);
+  absl::StatusOr<KeptSchedule> bad = KeepRecomputedResident(g, {B(2)}, 100);
   EXPECT_FALSE(bad.ok());
   // Over the budget.
   const std::vector<Instruction> s = {F(1), F(2), B(2), X(2), B(1), X(1)};
-  absl::StatusOr<std::vector<Instruction>> over = KeepRecomputedResident(g, s, 1);
+  absl::StatusOr<KeptSchedule> over = KeepRecomputedResident(g, s, 1);
   ASSERT_FALSE(over.ok());
   EXPECT_NE(std::string(over.status().message()).find("budget_bytes = 1"), std::string::npos)
       << over.status();
   // Nothing recomputed: returned unchanged.
-  absl::StatusOr<std::vector<Instruction>> same = KeepRecomputedResident(g, s, 100);
+  absl::StatusOr<KeptSchedule> same = KeepRecomputedResident(g, s, 100);
   ASSERT_TRUE(same.ok());
-  EXPECT_EQ(*same, s);
+  EXPECT_EQ(same->instructions, s);
 }
 
 // Over the random suite, at budgets between the best lower bound and

@@ -183,26 +183,22 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
       // B (1 - k / 16) for k = 0..kKeepTries-1 and keep the least
       // recompute after the pass (the first on ties).
       constexpr int kKeepTries = 8;
-      int64_t best_cost = -1;
-      std::vector<Instruction> best;
-      for (int k = 0; k < kKeepTries; ++k) {
+      absl::StatusOr<KeptSchedule> best =
+          KeepRecomputedResident(graph, schedule->instructions, o.budget_bytes());
+      if (!best.ok()) return best.status();
+      for (int k = 1; k < kKeepTries; ++k) {
         b.budget_bytes = o.budget_bytes() -
                          static_cast<int64_t>(static_cast<__int128>(o.budget_bytes()) * k / 16);
-        absl::StatusOr<PlanTree> t = k == 0 ? tree : BudgetPlan(context, b);
+        absl::StatusOr<PlanTree> t = BudgetPlan(context, b);
         if (!t.ok()) break;  // Below the DP's least feasible budget.
-        absl::StatusOr<Schedule> s = k == 0 ? schedule : Emit(context, *t, o);
+        absl::StatusOr<Schedule> s = Emit(context, *t, o);
         if (!s.ok()) return s.status();
-        absl::StatusOr<std::vector<Instruction>> kept =
+        absl::StatusOr<KeptSchedule> kept =
             KeepRecomputedResident(graph, s->instructions, o.budget_bytes());
         if (!kept.ok()) return kept.status();
-        absl::StatusOr<SimResult> sim = Simulate(graph, *kept);
-        if (!sim.ok()) return sim.status();
-        if (best_cost < 0 || sim->recompute_cost < best_cost) {
-          best_cost = sim->recompute_cost;
-          best = *std::move(kept);
-        }
+        if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
       }
-      schedule->instructions = std::move(best);
+      schedule->instructions = std::move(best->instructions);
     }
   } else if (o.planner() == "exact") {
     // The optimum over all schedules (core/schedule/milp.h); the order is

@@ -15,14 +15,12 @@ namespace {
 // Range add, range max over int64 samples (lazy segment tree).
 class MaxTree {
  public:
-  explicit MaxTree(const std::vector<int64_t>& values) : n_(values.size()) {
-    size_t size = 1;
-    while (size < n_) size *= 2;
-    max_.assign(2 * size, 0);
-    add_.assign(2 * size, 0);
-    size_ = size;
-    for (size_t i = 0; i < n_; ++i) max_[size + i] = values[i];
-    for (size_t i = size - 1; i >= 1; --i) max_[i] = std::max(max_[2 * i], max_[2 * i + 1]);
+  explicit MaxTree(const std::vector<int64_t>& values) {
+    while (size_ < values.size()) size_ *= 2;
+    max_.assign(2 * size_, 0);
+    add_.assign(2 * size_, 0);
+    for (size_t i = 0; i < values.size(); ++i) max_[size_ + i] = values[i];
+    for (size_t i = size_ - 1; i >= 1; --i) max_[i] = std::max(max_[2 * i], max_[2 * i + 1]);
   }
   // Max over [lo, hi).
   int64_t Max(size_t lo, size_t hi) const { return Max(1, 0, size_, lo, hi); }
@@ -49,13 +47,13 @@ class MaxTree {
     Add(2 * node + 1, m, r, lo, hi, delta);
     max_[node] = add_[node] + std::max(max_[2 * node], max_[2 * node + 1]);
   }
-  size_t n_, size_ = 1;
+  size_t size_ = 1;  // leaves, a power of two
   std::vector<int64_t> max_, add_;  // max_[node] includes add_[node]
 };
 
 }  // namespace
 
-absl::StatusOr<std::vector<Instruction>> KeepRecomputedResident(
+absl::StatusOr<KeptSchedule> KeepRecomputedResident(
     const Graph& graph, const std::vector<Instruction>& instructions, int64_t budget_bytes) {
   SimOptions options;
   options.record_timeline = true;
@@ -66,10 +64,10 @@ absl::StatusOr<std::vector<Instruction>> KeepRecomputedResident(
         "KeepRecomputedResident: the schedule's peak %d exceeds budget_bytes = %d",
         sim->peak_bytes, budget_bytes));
   }
-  if (sim->num_recomputes == 0 || instructions.empty()) return instructions;
+  if (sim->num_recomputes == 0) return KeptSchedule{instructions, sim->recompute_cost};
 
   // The recomputation pairs (FREE at i, FORWARD at j).
-  struct Pair { int64_t cost, bytes; size_t span, i, j; NodeId v; };
+  struct Pair { int64_t cost, bytes; size_t span, i, j; };
   std::vector<Pair> pairs;
   std::vector<int64_t> last_free(graph.num_nodes(), -1);
   for (size_t k = 0; k < instructions.size(); ++k) {
@@ -78,8 +76,7 @@ absl::StatusOr<std::vector<Instruction>> KeepRecomputedResident(
       last_free[in.node] = static_cast<int64_t>(k);
     } else if (in.op == Op::kForward && last_free[in.node] >= 0) {
       const size_t i = static_cast<size_t>(last_free[in.node]);
-      pairs.push_back({graph.forward_cost(in.node), graph.output_bytes(in.node), k - i, i, k,
-                       in.node});
+      pairs.push_back({graph.forward_cost(in.node), graph.output_bytes(in.node), k - i, i, k});
       last_free[in.node] = -1;
     }
   }
@@ -95,18 +92,17 @@ absl::StatusOr<std::vector<Instruction>> KeepRecomputedResident(
   MaxTree memory(sim->timeline_bytes);
   std::vector<char> drop(instructions.size(), 0);
   for (const Pair& p : pairs) {
-    const int64_t bytes = graph.output_bytes(p.v);
-    if (memory.Max(p.i, p.j) + bytes > budget_bytes) continue;
-    memory.Add(p.i, p.j, bytes);
+    if (memory.Max(p.i, p.j) + p.bytes > budget_bytes) continue;
+    memory.Add(p.i, p.j, p.bytes);
     drop[p.i] = drop[p.j] = 1;
   }
-  std::vector<Instruction> out;
-  out.reserve(instructions.size());
+  KeptSchedule out;
+  out.instructions.reserve(instructions.size());
   for (size_t k = 0; k < instructions.size(); ++k) {
-    if (!drop[k]) out.push_back(instructions[k]);
+    if (!drop[k]) out.instructions.push_back(instructions[k]);
   }
   // The judge has the last word.
-  absl::StatusOr<SimResult> check = Simulate(graph, out);
+  absl::StatusOr<SimResult> check = Simulate(graph, out.instructions);
   if (!check.ok() || check->peak_bytes > budget_bytes ||
       check->recompute_cost > sim->recompute_cost) {
     return absl::InternalError(absl::StrFormat(
@@ -115,6 +111,7 @@ absl::StatusOr<std::vector<Instruction>> KeepRecomputedResident(
         check.ok() ? "valid" : std::string(check.status().message()),
         check.ok() ? check->peak_bytes : -1, budget_bytes));
   }
+  out.recompute_cost = check->recompute_cost;
   return out;
 }
 

@@ -34,10 +34,16 @@
 
 namespace tbp {
 
+struct KeptSchedule {
+  std::vector<Instruction> instructions;
+  int64_t recompute_cost = 0;  // The simulator's, of `instructions`.
+};
+
 // `instructions` must be a valid schedule of `graph` within budget_bytes
 // (else the simulator's error, or kInvalidArgument naming the peak). O(L +
-// R log L) after one simulation, for L instructions and R recomputations.
-absl::StatusOr<std::vector<Instruction>> KeepRecomputedResident(
+// R log L) besides two simulations, for L instructions and R
+// recomputations.
+absl::StatusOr<KeptSchedule> KeepRecomputedResident(
     const Graph& graph, const std::vector<Instruction>& instructions, int64_t budget_bytes);
 
 }  // namespace tbp
