@@ -50,16 +50,20 @@ constexpr int kMinCompute = TBP_XC_MIN_COMPUTE;
 constexpr int kMaxCompute = TBP_XC_MAX_COMPUTE;
 
 // Bazel's test sharding, by seed: this shard's seeds are those with
-// (seed - kFirstSeed) % shards == index.
-bool MySeed(uint64_t seed) {
+// (seed - kFirstSeed) % total == index.
+struct Shard {
+  uint64_t total = 1, index = 0;
+  bool Mine(uint64_t seed) const { return (seed - kFirstSeed) % total == index; }
+};
+
+Shard ThisShard() {
   const char* total = std::getenv("TEST_TOTAL_SHARDS");
   const char* index = std::getenv("TEST_SHARD_INDEX");
-  if (total == nullptr || index == nullptr) return true;
+  if (total == nullptr || index == nullptr) return {};
   if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) {
     std::fclose(std::fopen(status, "w"));  // This test shards by itself.
   }
-  return (seed - kFirstSeed) % std::strtoull(total, nullptr, 10) ==
-         std::strtoull(index, nullptr, 10);
+  return {std::strtoull(total, nullptr, 10), std::strtoull(index, nullptr, 10)};
 }
 
 int64_t ExhaustiveCost(const Graph& g, int64_t budget) {
@@ -108,8 +112,9 @@ std::vector<int64_t> Breakpoints(const Graph& g, int64_t min_memory) {
 
 TEST(ExactCrossCheckTest, MilpEqualsExhaustiveOnRandomGraphs) {
   int graphs = 0, budgets = 0;
+  const Shard shard = ThisShard();
   for (uint64_t seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
-    if (!MySeed(seed)) continue;
+    if (!shard.Mine(seed)) continue;
     std::mt19937_64 rng(seed);
     RandomDagOptions options;
     options.min_compute = kMinCompute;
