@@ -54,8 +54,6 @@ std::string Fmt(double v, int decimals) {
   return absl::StrFormat("%.*f", decimals, v);
 }
 
-std::string GiB(double bytes) { return Fmt(bytes / (1024.0 * 1024.0 * 1024.0), 1); }
-
 std::string Tt(const std::string& s) { return absl::StrCat("\\texttt{", TexEscape(s), "}"); }
 
 std::string Head(const std::string& columns, const std::string& header) {

@@ -574,8 +574,6 @@ double Number(const std::string& field) {
   return x;
 }
 
-std::string GiB(double bytes) { return Fixed(bytes / (1024.0 * 1024.0 * 1024.0), 1); }
-
 std::string SignedPct(double fraction) {
   if (!std::isfinite(fraction)) return Missing();
   const std::string pct = Pct(std::abs(fraction));
@@ -713,6 +711,8 @@ std::string MacroName(const std::string& label) {
   }
   return out;
 }
+
+std::string GiB(double bytes) { return Fixed(bytes / (1024.0 * 1024.0 * 1024.0), 1); }
 
 std::string TexEscape(const std::string& text) {
   std::string out;

@@ -50,6 +50,9 @@ std::map<std::string, std::string> GenerateTex(const PaperInputs& inputs);
 // "random_dense" -> "RandomDense"; digits become words ("l2" -> "LTwo").
 std::string MacroName(const std::string& label);
 
+// Bytes as GiB with one decimal ("37.1"); an em dash if not finite.
+std::string GiB(double bytes);
+
 // "random_dense" -> "random\_dense".
 std::string TexEscape(const std::string& text);
 
