@@ -105,7 +105,8 @@ TEST(CudaBackendTest, PlannersMatchSimulatorAndStoreAll) {
       proto::PlannerOptions sa;
       sa.set_planner("store_all");
       const int64_t store_all_peak = Simulate(g, Plan(g, sa)->instructions)->peak_bytes;
-      o.set_budget_bytes(BestLowerBound(g) + (store_all_peak - BestLowerBound(g)) / 2);
+      const int64_t lower = BestLowerBound(g);
+      o.set_budget_bytes(lower + (store_all_peak - lower) / 2);
       if (!Plan(g, o).ok()) o.set_budget_bytes(store_all_peak);
     }
     absl::StatusOr<Schedule> schedule = Plan(g, o);

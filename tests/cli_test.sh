@@ -49,13 +49,12 @@ for family in "${!FLAGS[@]}"; do
 done
 
 # Budget: the JSON peak never exceeds the budget.
+json_field() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"; }
 g="$T/chain.textproto"
-peak=$("$TBP" plan --graph="$g" --planner=budget --budget_bytes=8 --format=json |
-       sed -n 's/.*"peak_bytes": \([0-9]*\).*/\1/p')
+plain=$("$TBP" plan --graph="$g" --planner=budget --budget_bytes=8 --format=json)
+peak=$(echo "$plain" | json_field peak_bytes)
 [ -n "$peak" ] && [ "$peak" -le 8 ] || fail "budget peak $peak > 8"
 # --keep_recomputed: still within the budget, never more recomputation.
-json_field() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"; }
-plain=$("$TBP" plan --graph="$g" --planner=budget --budget_bytes=8 --format=json)
 kept=$("$TBP" plan --graph="$g" --planner=budget --budget_bytes=8 --keep_recomputed --format=json)
 kpeak=$(echo "$kept" | json_field peak_bytes)
 [ -n "$kpeak" ] && [ "$kpeak" -le 8 ] || fail "keep_recomputed peak $kpeak > 8"
