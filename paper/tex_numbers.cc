@@ -437,6 +437,10 @@ void Runtime(const proto::RunResults& r, const std::string& machine, Macros* m,
 struct Csv {
   std::map<std::string, int> col;
   std::vector<std::vector<std::string>> rows;  // each as wide as the header
+  // The field of `row` under header `name` (which must exist).
+  const std::string& At(const std::vector<std::string>& row, const char* name) const {
+    return row[col.at(name)];
+  }
 };
 
 // One CSV line (RFC 4180 quoting: "a,b" is one field, "" inside quotes is
@@ -524,7 +528,7 @@ void ExactScaling(const std::string& text, const std::string& machine, Macros* m
   for (const char* c : {"label", "compute_nodes", "method", "status", "seconds", "time_limit_s"}) {
     if (!csv.col.count(c)) return;
   }
-  auto at = [&](const std::vector<std::string>& f, const char* c) { return f[csv.col[c]]; };
+  auto at = [&](const std::vector<std::string>& f, const char* c) { return csv.At(f, c); };
   struct Best { int64_t nodes = 0; std::string seconds; int64_t failed_at = 0; };
   std::vector<std::string> labels;
   std::map<std::pair<std::string, std::string>, Best> best;  // (label, method)
@@ -581,6 +585,9 @@ std::string SignedPct(double fraction) {
   return absl::StrCat(fraction > 0 ? "+" : "-", pct, "\\%");
 }
 
+// (family, planner or mode) -> (peak bytes, seconds).
+using PeakSeconds = std::map<std::pair<std::string, std::string>, std::pair<double, double>>;
+
 void GpuReplay(const std::string& replay_text, const std::optional<std::string>& torch_text,
                Macros* m, std::map<std::string, std::string>* files) {
   m->Comment("gpu_replay (committed GPU measurement)");
@@ -590,12 +597,11 @@ void GpuReplay(const std::string& replay_text, const std::optional<std::string>&
                         "compute_overhead", "peak_matches_simulator", "gradients_match"}) {
     if (!csv.col.count(c)) return;
   }
-  auto at = [&](const std::vector<std::string>& f, const char* c) { return f[csv.col[c]]; };
+  auto at = [&](const std::vector<std::string>& f, const char* c) { return csv.At(f, c); };
   int64_t runs = 0, peaks_equal = 0, gradients_match = 0, not_run = 0;
   double max_gap = 0;  // |time overhead - compute overhead|, worst case
   std::string device;
-  // (family, planner) -> (peak bytes, seconds) for the PyTorch table.
-  std::map<std::pair<std::string, std::string>, std::pair<double, double>> replay;
+  PeakSeconds replay;  // (family, planner) -> ... for the PyTorch table
   std::string t = TableHead(
       "llrrrrrl",
       "graph & planner & peak (GiB) & vs store-all & $=$ sim. & time ovh. & compute ovh. & "
@@ -643,8 +649,8 @@ void GpuReplay(const std::string& replay_text, const std::optional<std::string>&
   for (const char* c : {"family", "mode", "peak_bytes", "seconds", "torch"}) {
     if (!torch.col.count(c)) return;
   }
-  auto tat = [&](const std::vector<std::string>& f, const char* c) { return f[torch.col[c]]; };
-  std::map<std::pair<std::string, std::string>, std::pair<double, double>> pt;
+  auto tat = [&](const std::vector<std::string>& f, const char* c) { return torch.At(f, c); };
+  PeakSeconds pt;
   std::vector<std::string> families;
   std::string version;
   for (const auto& f : torch.rows) {
@@ -662,9 +668,7 @@ void GpuReplay(const std::string& replay_text, const std::optional<std::string>&
                             "\\multicolumn{2}{c}{replay periodic} & "
                             "\\multicolumn{2}{c}{PyTorch checkpoint} \\\\\n"
                             " & GiB & s & GiB & s & GiB & s & GiB & s");
-  auto cell = [](const std::map<std::pair<std::string, std::string>,
-                                std::pair<double, double>>& table,
-                 const std::string& family, const std::string& key) {
+  auto cell = [](const PeakSeconds& table, const std::string& family, const std::string& key) {
     auto it = table.find({family, key});
     if (it == table.end()) return absl::StrCat(Missing(), " & ", Missing());
     return absl::StrCat(GiB(it->second.first), " & ", Fixed(it->second.second, 2));
