@@ -72,12 +72,12 @@ ABSL_FLAG(int64_t, block_size, 0, "[plan] Interval-tree block size (default ceil
 ABSL_FLAG(int64_t, arity, 0, "[plan] Interval-tree arity (default 2).");
 ABSL_FLAG(int64_t, max_blocks, 0, "[plan] Budget DP: most blocks (default 128; beyond 128, long intervals split on a grid).");
 ABSL_FLAG(int64_t, memory_levels, 0, "[plan] Budget DP: most Pareto points per interval (default 2^20/blocks^2, at least 64).");
-ABSL_FLAG(double, time_limit_s, 0, "[plan] exact: CBC time limit per solve, seconds (default 60); "
+ABSL_FLAG(double, time_limit_s, 0, "[plan] exact: time limit of the whole MILP solve, seconds (default 60); "
           "when hit, the best schedule is reported with its bound, not proven optimal.");
 ABSL_FLAG(bool, keep_recomputed, false, "[plan] budget: after the DP, keep recomputed tensors "
           "resident wherever the budget allows (greedy post-pass; not monotone in the budget).");
-ABSL_FLAG(int64_t, max_forwards, 0, "[plan] exact: MILP horizon in FORWARDs (default: certified "
-          "from the budget planner's schedule).");
+ABSL_FLAG(int64_t, max_forwards, 0, "[plan] exact: most FORWARDs the MILP considers (default "
+          "n + n(n+1)/2; it stops earlier where the certificate allows).");
 
 // simulate, replay.
 ABSL_FLAG(std::string, schedule, "", "[simulate, replay] Schedule file (proto/schedule.proto).");

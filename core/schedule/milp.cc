@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "absl/strings/str_format.h"
 #include "CbcModel.hpp"
 #include "CbcSolver.hpp"
@@ -59,8 +61,12 @@ class Program {
  public:
   enum Block { kF = 0, kB, kR, kD, kG, kNumBlocks };
 
-  Program(const Local& l, int64_t steps, bool min_memory, int64_t budget)
-      : l_(l), T_(static_cast<int>(steps)), min_memory_(min_memory) {
+  // Schedules with between min_forwards and max_forwards FORWARDs (T =
+  // max_forwards + n steps) and, if max_cost >= 0, total forward cost at
+  // most max_cost.
+  Program(const Local& l, int64_t min_forwards, int64_t max_forwards, bool min_memory,
+          int64_t budget, int64_t max_cost = -1)
+      : l_(l), T_(static_cast<int>(max_forwards + l.n)), min_memory_(min_memory) {
     const int n = l.n;
     num_cols_ = kNumBlocks * T_ * n + (min_memory ? 1 : 0);
     lo_.assign(num_cols_, 0.0);
@@ -154,6 +160,21 @@ class Program {
     for (int v = 0; v < n; ++v) {
       Row(); for (int t = 0; t < T_; ++t) Add(Col(kB, t, v), 1); Close(1, 1);
       Row(); for (int t = 0; t < T_; ++t) Add(Col(kF, t, v), 1); Close(1, kInf);
+    }
+    // The FORWARD count and the cost cap of this program.
+    if (min_forwards > n) {
+      Row();
+      for (int t = 0; t < T_; ++t) {
+        for (int v = 0; v < n; ++v) Add(Col(kF, t, v), 1);
+      }
+      Close(static_cast<double>(min_forwards), kInf);
+    }
+    if (max_cost >= 0) {
+      Row();
+      for (int t = 0; t < T_; ++t) {
+        for (int v = 0; v < n; ++v) Add(Col(kF, t, v), static_cast<double>(l.fwd[v]));
+      }
+      Close(-kInf, static_cast<double>(max_cost));
     }
   }
 
@@ -271,7 +292,8 @@ class Program {
     CbcMain1(static_cast<int>(sizeof(argv) / sizeof(argv[0])), argv, model, Callback, data);
     Solved s;
     s.limit_hit = model.isSecondsLimitReached();
-    s.proven = model.isProvenOptimal() && !s.limit_hit;
+    // Proven: optimal, or no schedule in this program (infeasible).
+    s.proven = !s.limit_hit && (model.isProvenOptimal() || model.isProvenInfeasible());
     if (model.bestSolution() != nullptr && !model.isProvenInfeasible()) {
       s.feasible = true;
       s.objective = model.getObjValue();
@@ -352,78 +374,88 @@ absl::StatusOr<MilpResult> MilpSolve(const Graph& graph, const MilpOptions& opti
   const int64_t cap = DefaultMaxForwards(l, options);
   const int64_t base = BaseForward(l);
   const int64_t c_min = l.n == 0 ? 0 : *std::min_element(l.fwd.begin(), l.fwd.end());
-  const std::vector<int> local_of = LocalOf(graph, l);
-  // The forwards a schedule with recompute R may need to be beaten.
-  auto certified_forwards = [&](int64_t recompute) -> int64_t {
-    if (c_min <= 0) return std::numeric_limits<int64_t>::max();
-    return l.n + recompute / c_min;
-  };
-
+  const absl::Time deadline = options.time_limit_s > 0
+                                  ? absl::Now() + absl::Seconds(options.time_limit_s)
+                                  : absl::InfiniteFuture();
   MilpResult result;
   std::vector<Instruction> best;
-  int64_t best_recompute = -1;
-  // Horizons: with an incumbent, the one it certifies; without, n + 0, 1,
-  // 2, 4, ... extra FORWARDs until a schedule fits (small programs solve
-  // fast), then the horizon that schedule certifies.
-  int64_t extra = 0;
-  int64_t horizon = std::min(cap, static_cast<int64_t>(l.n));
+  int64_t best_recompute = -1;  // -1: no schedule yet.
   if (options.incumbent != nullptr) {
     best = *options.incumbent;
     best_recompute = ForwardCost(graph, best) - base;
-    horizon = std::min(cap, std::max<int64_t>(Forwards(best), certified_forwards(best_recompute)));
   }
+  // The ladder of milp.h: FORWARD counts n..done are settled (no schedule
+  // with that many FORWARDs recomputes less than best_recompute). Each
+  // program covers the counts (done, hi]: while no schedule is known, hi
+  // doubles the extra FORWARDs; once one is, one count at a time, looking
+  // only for strictly cheaper schedules.
+  int64_t done = l.n - 1;
+  int64_t bound_open = std::numeric_limits<int64_t>::max();  // Of unsettled counts.
+  bool interrupted = false;  // A program ended unproven (time limit).
   while (true) {
-    Program program(l, horizon + l.n, /*min_memory=*/false, options.budget_bytes);
-    std::vector<double> start;
-    if (!best.empty() && Forwards(best) <= horizon) {
-      start = program.FromInstructions(best, local_of);
-    }
-    Program::Solved s = program.Solve(options.time_limit_s, start.empty() ? nullptr : &start);
-    ++result.solves;
-    result.max_forwards = horizon;
-    result.time_limit_hit |= s.limit_hit;
-    if (s.feasible) {
-      const int64_t recompute = std::llround(s.objective) - base;
-      if (best_recompute < 0 || recompute <= best_recompute) {
-        best = std::move(s.instructions);
-        best_recompute = recompute;
-      }
-    }
-    if (best_recompute < 0) {
-      if (s.limit_hit) {
-        return absl::DeadlineExceededError(absl::StrFormat(
-            "planner 'exact': the time limit (time_limit_s = %g) passed before any schedule "
-            "within budget_bytes = %d was found",
-            options.time_limit_s, options.budget_bytes));
-      }
-      if (horizon >= cap) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "budget_bytes = %d: no schedule with at most %d FORWARDs fits (the MILP horizon; "
-            "max_forwards raises it)",
-            options.budget_bytes, horizon));
-      }
-      extra = std::max<int64_t>(1, 2 * extra);
-      horizon = std::min(cap, l.n + extra);
-      continue;
-    }
-    result.proven_optimal = s.proven;
-    result.recompute_lower_bound =
-        s.proven ? best_recompute
-                 : std::max<int64_t>(0, static_cast<int64_t>(std::ceil(s.bound - 1e-6)) - base);
-    const int64_t needed = certified_forwards(best_recompute);
-    if (needed <= horizon) {
+    const int64_t next = done + 1;
+    if (best_recompute >= 0 && (next - l.n) * c_min >= best_recompute) {
       result.horizon_certified = true;
       break;
     }
-    if (horizon >= cap || s.limit_hit) break;  // Cannot certify: say so.
-    horizon = std::min(cap, needed);
+    if (next > cap) break;
+    const double left = absl::ToDoubleSeconds(deadline - absl::Now());
+    if (left <= 0) {
+      result.time_limit_hit = interrupted = true;
+      break;
+    }
+    int64_t hi;
+    if (best_recompute < 0) {
+      const int64_t extra = done - l.n;  // -1 before the first program.
+      hi = std::min(cap, l.n + (extra < 0 ? 0 : std::max<int64_t>(1, 2 * extra)));
+    } else {
+      hi = next;
+    }
+    Program program(l, next, hi, /*min_memory=*/false, options.budget_bytes,
+                    best_recompute >= 0 ? base + best_recompute - 1 : -1);
+    Program::Solved s = program.Solve(std::isinf(left) ? 0 : left, nullptr);
+    ++result.solves;
+    result.max_forwards = hi;
+    if (s.feasible) {
+      best = std::move(s.instructions);
+      best_recompute = std::llround(s.objective) - base;
+    }
+    if (!s.proven) {
+      interrupted = true;
+      result.time_limit_hit = s.limit_hit;
+      if (std::isfinite(s.bound)) {
+        bound_open = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(s.bound - 1e-6)) - base);
+      } else {
+        bound_open = 0;
+      }
+      break;
+    }
+    done = hi;
   }
+  if (best_recompute < 0) {
+    if (interrupted) {
+      return absl::DeadlineExceededError(absl::StrFormat(
+          "planner 'exact': the time limit (time_limit_s = %g) passed before any schedule "
+          "within budget_bytes = %d was found",
+          options.time_limit_s, options.budget_bytes));
+    }
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "budget_bytes = %d: no schedule with at most %d FORWARDs fits (the MILP horizon; "
+        "max_forwards raises it)",
+        options.budget_bytes, cap));
+  }
+  result.proven_optimal = !interrupted;
+  int64_t lower = best_recompute;
+  if (interrupted) {
+    // Unsettled counts: the interrupted program's bound, and every count
+    // above it needs at least (count - n) * c_min.
+    lower = std::min(lower, bound_open);
+    lower = std::min(lower, std::max<int64_t>(0, (result.max_forwards + 1 - l.n) * c_min));
+  }
+  result.recompute_lower_bound = std::max<int64_t>(0, lower);
+  result.max_forwards = std::max<int64_t>(result.max_forwards, std::max<int64_t>(done, l.n));
   result.instructions = std::move(best);
   result.recompute_cost = best_recompute;
-  if (!result.horizon_certified) {
-    // The bound holds only within the horizon.
-    result.recompute_lower_bound = std::min(result.recompute_lower_bound, best_recompute);
-  }
   return result;
 }
 
@@ -432,7 +464,7 @@ absl::StatusOr<MilpMemoryResult> MilpMinimumMemory(const Graph& graph,
   const Local l = Localize(graph);
   if (absl::Status s = CheckSize(l); !s.ok()) return s;
   const int64_t horizon = DefaultMaxForwards(l, options);
-  Program program(l, horizon + l.n, /*min_memory=*/true, 0);
+  Program program(l, l.n, horizon, /*min_memory=*/true, 0);
   std::vector<double> start;
   const std::vector<int> local_of = LocalOf(graph, l);
   if (options.incumbent != nullptr && Forwards(*options.incumbent) <= horizon) {

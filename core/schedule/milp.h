@@ -30,19 +30,25 @@
 // nodes that stop being resident before each step, FREE everything at the
 // end) and, like every plan, judged by the simulator.
 //
-// What restricts the schedule space: only the horizon, the number of
-// FORWARD instructions F = T - n. Every schedule with F FORWARDs has
-// recompute_cost >= (F - n) * c_min (c_min = the least forward_cost), so if
-// some schedule within the budget has recompute R, an optimal one has at
-// most n + floor(R / c_min) FORWARDs. MilpSolve uses that certificate: it
-// takes R from `incumbent` (or from its own first solution, re-solving with
-// the certified horizon when the first horizon was shorter). The result is
-// then the optimum over ALL schedules of section 3 (horizon_certified).
-// With c_min = 0 or when the certified horizon exceeds max_forwards, it is
-// the optimum over schedules with at most max_forwards FORWARDs, and says
-// so (horizon_certified = false). The minimum-memory program has no such
-// certificate (fewer bytes may always need more steps); its horizon is
-// reported with the result.
+// What restricts the schedule space: only the number of FORWARD
+// instructions F (the horizon T = F + n), and that restriction is lifted by
+// a certificate: every schedule with F FORWARDs has recompute_cost >=
+// (F - n) * c_min (c_min = the least forward_cost). MilpSolve climbs a
+// ladder of programs over F. Until some schedule within the budget is known
+// (from `incumbent` or the ladder itself), a program covers the next counts
+// up to n, n + 1, n + 2, n + 4, ... extra FORWARDs (small programs solve
+// fast). Once one with recompute R is known, each program covers exactly one
+// more count F and carries the cut "forward cost <= base + R - 1": it only
+// looks for a strictly cheaper schedule, and if it finds one, that is the
+// least at its count. The ladder stops at the first F with (F - n) * c_min
+// >= R: no schedule with F or more FORWARDs can beat R, so R is the optimum
+// over ALL schedules of section 3 (horizon_certified). Small counts are
+// settled first, so a poor incumbent does not force one large program over
+// every count up to its certificate. With c_min = 0 (and R > 0), or when the certificate needs
+// more than max_forwards FORWARDs, the result is the optimum over schedules
+// with at most max_forwards FORWARDs and says so (horizon_certified =
+// false). The minimum-memory program has no such certificate (fewer bytes
+// may always need more steps); its horizon is reported with the result.
 #ifndef TBP_CORE_SCHEDULE_MILP_H_
 #define TBP_CORE_SCHEDULE_MILP_H_
 
@@ -61,13 +67,15 @@ inline constexpr int kMilpMaxNodes = 64;
 
 struct MilpOptions {
   int64_t budget_bytes = 0;
-  // Wall-clock limit of each CBC solve, seconds; 0 = none.
+  // Wall-clock limit of the whole solve (every program of the ladder),
+  // seconds; 0 = none.
   double time_limit_s = 60;
   // Cap on the horizon (FORWARD instructions). 0 = n + n (n + 1) / 2, the
   // forwards of the least-memory schedule of a chain of n nodes.
   int64_t max_forwards = 0;
   // A valid schedule within the budget, if the caller has one (e.g. the
-  // budget planner's): it starts the search and certifies the horizon.
+  // budget planner's): its recompute caps every program of the ladder and
+  // starts the certificate. (MilpMinimumMemory: the MIP start.)
   const std::vector<Instruction>* incumbent = nullptr;
 };
 
@@ -77,12 +85,14 @@ struct MilpResult {
   // counts it; the simulator's figure is the one to report).
   int64_t recompute_cost = 0;
   // Proven lower bound on the recompute_cost of every schedule within the
-  // budget and the horizon (== recompute_cost when proven_optimal).
+  // budget and the horizon (== recompute_cost when proven_optimal). On a
+  // time limit: the least of the interrupted program's bound and
+  // (F - n) * c_min for the counts F it did not reach.
   int64_t recompute_lower_bound = 0;
-  bool proven_optimal = false;     // CBC finished without hitting the limit.
+  bool proven_optimal = false;     // Every program finished within the limit.
   bool horizon_certified = false;  // The horizon provably loses nothing.
-  int64_t max_forwards = 0;        // Horizon of the last solve.
-  int32_t solves = 0;              // CBC runs (horizon refinements).
+  int64_t max_forwards = 0;        // Largest FORWARD count programmed.
+  int32_t solves = 0;              // CBC runs (programs of the ladder).
   bool time_limit_hit = false;
 };
 

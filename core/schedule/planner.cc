@@ -203,16 +203,13 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
   } else if (o.planner() == "exact") {
     // The optimum over all schedules (core/schedule/milp.h); the order is
     // recorded but does not constrain it. The budget planner's schedule on
-    // that order, when it fits, starts the search and bounds the horizon.
+    // that order, when it fits, caps the search and starts the certificate.
     if (o.time_limit_s() == 0) o.set_time_limit_s(60);
-    absl::StatusOr<Schedule> start;
-    if (o.max_forwards() == 0) {
-      proto::PlannerOptions b = o;
-      b.set_planner("budget");
-      b.set_max_blocks(0);
-      b.set_memory_levels(0);
-      start = PlanOnOrder(graph, order, b);
-    }
+    proto::PlannerOptions b = o;
+    b.set_planner("budget");
+    b.set_max_blocks(0);
+    b.set_memory_levels(0);
+    const absl::StatusOr<Schedule> start = PlanOnOrder(graph, order, b);
     MilpOptions m;
     m.budget_bytes = o.budget_bytes();
     m.time_limit_s = o.time_limit_s();
