@@ -62,10 +62,10 @@ class Program {
   enum Block { kF = 0, kB, kR, kD, kG, kNumBlocks };
 
   // Schedules with between min_forwards and max_forwards FORWARDs (T =
-  // max_forwards + n steps) and, if max_cost >= 0, total forward cost at
-  // most max_cost.
+  // max_forwards + n steps) and total forward cost in [min_cost, max_cost]
+  // (max_cost < 0: no cap).
   Program(const Local& l, int64_t min_forwards, int64_t max_forwards, bool min_memory,
-          int64_t budget, int64_t max_cost = -1)
+          int64_t budget, int64_t min_cost = 0, int64_t max_cost = -1)
       : l_(l), T_(static_cast<int>(max_forwards + l.n)), min_memory_(min_memory) {
     const int n = l.n;
     num_cols_ = kNumBlocks * T_ * n + (min_memory ? 1 : 0);
@@ -169,12 +169,12 @@ class Program {
       }
       Close(static_cast<double>(min_forwards), kInf);
     }
-    if (max_cost >= 0) {
+    if (min_cost > 0 || max_cost >= 0) {
       Row();
       for (int t = 0; t < T_; ++t) {
         for (int v = 0; v < n; ++v) Add(Col(kF, t, v), static_cast<double>(l.fwd[v]));
       }
-      Close(-kInf, static_cast<double>(max_cost));
+      Close(static_cast<double>(min_cost), max_cost >= 0 ? static_cast<double>(max_cost) : kInf);
     }
   }
 
@@ -385,16 +385,15 @@ absl::StatusOr<MilpResult> MilpSolve(const Graph& graph, const MilpOptions& opti
     best_recompute = ForwardCost(graph, best) - base;
   }
   // The ladder of milp.h: FORWARD counts n..done are settled (no schedule
-  // with that many FORWARDs recomputes less than best_recompute). Each
-  // program covers the counts (done, hi]: while no schedule is known, hi
-  // doubles the extra FORWARDs; once one is, one count at a time, looking
-  // only for strictly cheaper schedules.
+  // with that many FORWARDs recomputes less than best_recompute); each
+  // program covers the counts (done, hi].
   int64_t done = l.n - 1;
   int64_t bound_open = std::numeric_limits<int64_t>::max();  // Of unsettled counts.
   bool interrupted = false;  // A program ended unproven (time limit).
   while (true) {
     const int64_t next = done + 1;
-    if (best_recompute >= 0 && (next - l.n) * c_min >= best_recompute) {
+    if (best_recompute >= 0 && (best_recompute <= options.known_lower_bound ||
+                                (next - l.n) * c_min >= best_recompute)) {
       result.horizon_certified = true;
       break;
     }
@@ -404,14 +403,14 @@ absl::StatusOr<MilpResult> MilpSolve(const Graph& graph, const MilpOptions& opti
       result.time_limit_hit = interrupted = true;
       break;
     }
-    int64_t hi;
-    if (best_recompute < 0) {
-      const int64_t extra = done - l.n;  // -1 before the first program.
-      hi = std::min(cap, l.n + (extra < 0 ? 0 : std::max<int64_t>(1, 2 * extra)));
-    } else {
-      hi = next;
+    // Each program covers as many new counts as all before it (1, 1, 2,
+    // 4, ...), and no count the certificate already excludes.
+    int64_t hi = std::min(cap, done + std::max<int64_t>(1, done - l.n + 1));
+    if (best_recompute >= 0 && c_min > 0) {
+      hi = std::min(hi, l.n + (best_recompute - 1) / c_min);
     }
     Program program(l, next, hi, /*min_memory=*/false, options.budget_bytes,
+                    base + std::max<int64_t>(0, options.known_lower_bound),
                     best_recompute >= 0 ? base + best_recompute - 1 : -1);
     Program::Solved s = program.Solve(std::isinf(left) ? 0 : left, nullptr);
     ++result.solves;

@@ -34,14 +34,14 @@
 // instructions F (the horizon T = F + n), and that restriction is lifted by
 // a certificate: every schedule with F FORWARDs has recompute_cost >=
 // (F - n) * c_min (c_min = the least forward_cost). MilpSolve climbs a
-// ladder of programs over F. Until some schedule within the budget is known
-// (from `incumbent` or the ladder itself), a program covers the next counts
-// up to n, n + 1, n + 2, n + 4, ... extra FORWARDs (small programs solve
-// fast). Once one with recompute R is known, each program covers exactly one
-// more count F and carries the cut "forward cost <= base + R - 1": it only
-// looks for a strictly cheaper schedule, and if it finds one, that is the
-// least at its count. The ladder stops at the first F with (F - n) * c_min
-// >= R: no schedule with F or more FORWARDs can beat R, so R is the optimum
+// ladder of programs over F: each covers as many new counts as all before
+// it (F = n; n + 1; n + 2..n + 3; n + 4..n + 7; ...), small ones first
+// because they solve fast. Once a schedule with recompute R is known (from
+// `incumbent` or the ladder itself), every program carries the cut "forward
+// cost <= base + R - 1", so it either finds a strictly cheaper schedule (the
+// least in its range) or proves there is none, and no program goes past the
+// counts the certificate allows. The ladder stops at the first F with (F -
+// n) * c_min >= R: no schedule with F or more FORWARDs can beat R, so R is the optimum
 // over ALL schedules of section 3 (horizon_certified). Small counts are
 // settled first, so a poor incumbent does not force one large program over
 // every count up to its certificate. With c_min = 0 (and R > 0), or when the certificate needs
@@ -77,6 +77,12 @@ struct MilpOptions {
   // budget planner's): its recompute caps every program of the ladder and
   // starts the certificate. (MilpMinimumMemory: the MIP start.)
   const std::vector<Instruction>* incumbent = nullptr;
+  // A proven lower bound on the least recompute_cost within the budget, if
+  // the caller has one (e.g. the proven optimum at a larger budget: the
+  // optimum never increases with the budget). Every program of the ladder
+  // carries the cut "recompute >= known_lower_bound", and the ladder stops
+  // as soon as its best schedule reaches it. 0 = none.
+  int64_t known_lower_bound = 0;
 };
 
 struct MilpResult {
