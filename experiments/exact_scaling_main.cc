@@ -8,8 +8,8 @@
 // "exact", each with one budget fraction. For every graph in size order and
 // each method: the budget LB + floor(f * (store_all - LB)) on the best
 // order, one timed solve (exhaustive: ExhaustiveSearch with the limit;
-// exact: the MILP with the limit per CBC solve, started from the budget
-// planner's schedule, as `tbp plan --planner=exact` does), the schedule
+// exact: the MILP with the limit on its whole solve, started from the
+// budget planner's schedule, as `tbp plan --planner=exact` does), the schedule
 // judged by the simulator. A method that fails to prove its optimum within
 // the limit is not run on the larger sizes of that family. When both prove
 // an optimum on one graph they must agree (else the run fails).
@@ -63,7 +63,9 @@ Outcome Solve(const Graph& g, const std::vector<NodeId>& order, const std::strin
   absl::Status status;
   bool proven = false;
   if (planner == "exhaustive") {
-    absl::StatusOr<ExhaustiveResult> r = ExhaustiveSearch(g, budget, limit);
+    ExhaustiveOptions options;
+    options.time_limit_s = limit;
+    absl::StatusOr<ExhaustiveResult> r = ExhaustiveSearch(g, budget, options);
     status = r.status();
     if (r.ok()) { instructions = std::move(r->instructions); proven = true; }
   } else {

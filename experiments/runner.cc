@@ -573,7 +573,12 @@ absl::Status RunInstance(const proto::ExperimentSpec& spec, ExperimentKind kind,
     if (a.has_exact) {
       auto it = a.exact_recompute_at.find(e.sim.peak_bytes);
       if (it == a.exact_recompute_at.end()) {
-        absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, e.sim.peak_bytes);
+        // The planned schedule fits e.sim.peak_bytes with its recompute, an
+        // upper bound that prunes the search (and a search that finds nothing
+        // within it is the inconsistency reported below).
+        ExhaustiveOptions bounded;
+        bounded.recompute_upper_bound = e.sim.recompute_cost;
+        absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, e.sim.peak_bytes, bounded);
         if (!x.ok()) {
           return absl::InternalError(absl::StrFormat(
               "run %d: exhaustive search found no schedule within %d bytes, but the planner "
@@ -598,8 +603,15 @@ absl::Status RunInstance(const proto::ExperimentSpec& spec, ExperimentKind kind,
         int64_t lo = a.exact_min_memory_bytes, hi = e.sim.peak_bytes;
         while (lo < hi) {
           const int64_t mid = lo + (hi - lo) / 2;
-          absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, mid);
-          if (x.ok() && x->recompute_cost <= e.sim.recompute_cost) hi = mid; else lo = mid + 1;
+          ExhaustiveOptions bounded;
+          bounded.recompute_upper_bound = e.sim.recompute_cost;
+          absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, mid, bounded);
+          if (!x.ok() && x.status().code() != absl::StatusCode::kInvalidArgument) {
+            return absl::InternalError(
+                absl::StrFormat("run %d: exhaustive search at %d bytes: %s", r.run_index(), mid,
+                                x.status().message()));
+          }
+          if (x.ok()) hi = mid; else lo = mid + 1;
         }
         mt = a.exact_memory_at.emplace(e.sim.recompute_cost, lo).first;
       }

@@ -554,6 +554,15 @@ void ExactScaling(const std::string& text, const std::string& machine, Macros* m
   m->Add("XSMachine", TexEscape(machine));
   m->Add("XSExhaustiveMax", Int(max_exhaustive));
   m->Add("XSExactMax", Int(max_exact));
+  int64_t exhaustive_ahead = 0, exact_ahead = 0;  // Families where one goes further.
+  for (const std::string& label : labels) {
+    const int64_t x = best[{label, "exhaustive"}].nodes, e = best[{label, "exact"}].nodes;
+    exhaustive_ahead += x > e;
+    exact_ahead += e > x;
+  }
+  m->Add("XSFamilies", Int(static_cast<int64_t>(labels.size())));
+  m->Add("XSExhaustiveAhead", Int(exhaustive_ahead));
+  m->Add("XSExactAhead", Int(exact_ahead));
   std::string t = TableHead("lrrrr",
                             "family & exhaustive: $n$ & (s) & MILP: $n$ & (s)");
   for (const std::string& label : labels) {

@@ -1,5 +1,5 @@
 // Two independent exact methods must agree: the MILP of core/schedule/milp.h
-// (solved by CBC) and the exhaustive Dijkstra of core/schedule/exhaustive.h.
+// (solved by CBC) and the exhaustive A* search of core/schedule/exhaustive.h.
 // On 200 seeded random graphs of at most kMaxCompute COMPUTE nodes, the
 // least recompute_cost is a non-increasing step function of the budget;
 // the exhaustive search finds its breakpoints B_0 < B_1 < ... (B_0 = the

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <queue>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -48,11 +50,13 @@ Local Localize(const Graph& g) {
   return l;
 }
 
-int64_t SumBytes(const Local& l, Mask m) {
+int64_t SumOver(const std::vector<int64_t>& values, Mask m) {
   int64_t s = 0;
-  for (int i = 0; i < l.n; ++i) if (m >> i & 1) s += l.bytes[i];
+  for (; m != 0; m &= m - 1) s += values[__builtin_ctzll(m)];
   return s;
 }
+int64_t SumBytes(const Local& l, Mask m) { return SumOver(l.bytes, m); }
+int64_t SumFwd(const Local& l, Mask m) { return SumOver(l.fwd, m); }
 
 // Nodes not done with a done consumer: the live gradient buffers.
 Mask LiveGrads(const Local& l, Mask done) {
@@ -61,6 +65,36 @@ Mask LiveGrads(const Local& l, Mask done) {
     if (!(done >> i & 1) && (l.consumers[i] & done)) g |= Mask{1} << i;
   }
   return g;
+}
+
+// One move from state (res, done): FORWARD v, FREE v, or BACKWARD v (then
+// FREE v); `node` is v's local index.
+struct Move {
+  Mask res = 0, done = 0;
+  int64_t cost = 0;
+  Op op = Op::kFree;
+  int node = 0;
+};
+
+// Calls visit(move) for every move from (res, done) whose memory sample fits
+// `budget`.
+template <typename Visit>
+void ForEachMove(const Local& l, Mask res, Mask done, int64_t budget, Visit&& visit) {
+  const Mask grads = LiveGrads(l, done);
+  const int64_t act_bytes = SumBytes(l, res), grad_bytes = SumBytes(l, grads);
+  for (int v = 0; v < l.n; ++v) {
+    const Mask bit = Mask{1} << v;
+    if (done & bit) continue;
+    if (res & bit) {
+      visit(Move{res & ~bit, done, 0, Op::kFree, v});
+      if ((l.consumers[v] & ~done) == 0 && (l.inputs[v] & ~res) == 0 &&
+          act_bytes + SumBytes(l, grads | bit | l.inputs[v]) <= budget) {
+        visit(Move{res & ~bit, done | bit, 0, Op::kBackward, v});
+      }
+    } else if ((l.inputs[v] & ~res) == 0 && act_bytes + l.bytes[v] + grad_bytes <= budget) {
+      visit(Move{res | bit, done, l.fwd[v], Op::kForward, v});
+    }
+  }
 }
 
 struct Found {
@@ -72,77 +106,120 @@ struct Found {
   bool too_many_states = false;
 };
 
-Found Search(const Local& l, int64_t budget, bool want_path, double time_limit_s = 0) {
-  const absl::Time deadline = time_limit_s > 0 ? absl::Now() + absl::Seconds(time_limit_s)
-                                               : absl::InfiniteFuture();
+// A* over the states: h(resident, done) = the forward costs of the nodes
+// neither resident nor done. Each of them still needs at least one FORWARD
+// (it must be resident at its BACKWARD), so h never overestimates the
+// remaining cost. It is also consistent: a move's FORWARD v lowers h by
+// exactly its cost, FREEs (cost 0) raise it, BACKWARD leaves it unchanged.
+// With a consistent h the first goal popped is optimal, and f = d + h never
+// decreases along a path; f - (sum of forward costs) is a lower bound on the
+// recompute of every completion, so states whose f exceeds an upper bound
+// on the optimum are never queued. options.reference: plain Dijkstra.
+Found Search(const Local& l, int64_t budget, const ExhaustiveOptions& options) {
+  const absl::Time deadline = options.time_limit_s > 0
+                                  ? absl::Now() + absl::Seconds(options.time_limit_s)
+                                  : absl::InfiniteFuture();
   const Mask all = l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1;
+  int64_t base = 0;
+  for (int64_t c : l.fwd) base += c;
+  const int64_t f_limit = options.recompute_upper_bound >= 0
+                              ? base + options.recompute_upper_bound
+                              : std::numeric_limits<int64_t>::max();
+  auto h = [&](Mask res, Mask done) {
+    return options.reference ? int64_t{0} : SumFwd(l, all & ~res & ~done);
+  };
   using State = std::pair<Mask, Mask>;  // (resident, done)
-  auto pack = [](Mask r, Mask d) { return State{r, d}; };
-  struct Prev { State from; Instruction in; bool fused_free; };
-  absl::flat_hash_map<State, int64_t> dist;
-  absl::flat_hash_map<State, Prev> prev;
-  using Item = std::tuple<int64_t, State>;
+  struct Reached {
+    int64_t d = 0;
+    State from;
+    Op op = Op::kFree;
+    int node = 0;
+  };
+  absl::flat_hash_map<State, Reached> reached;
+  // (f, -d, state): among equal f, deeper states first (fewer ties to
+  // expand before a goal at the optimal f).
+  using Item = std::tuple<int64_t, int64_t, State>;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
-  const State start = pack(0, 0);
-  dist[start] = 0;
-  queue.push({0, start});
+  const State start = {0, 0};
+  reached[start] = Reached{};
+  queue.push({h(0, 0), 0, start});
   Found found;
   while (!queue.empty()) {
-    auto [d, s] = queue.top();
+    const auto [f, neg_d, s] = queue.top();
+    const int64_t d = -neg_d;
     queue.pop();
-    if (dist[s] != d) continue;
+    if (reached[s].d != d) continue;
     ++found.explored;
     if ((found.explored & 0xffff) == 0 && absl::Now() > deadline) {
       found.timed_out = true;
       return found;
     }
-    if (static_cast<int64_t>(dist.size()) > kExhaustiveMaxStates) {
+    if (static_cast<int64_t>(reached.size()) > kExhaustiveMaxStates) {
       found.too_many_states = true;
       return found;
     }
-    const Mask res = s.first, done = s.second;
-    if (done == all) {
+    if (s.second == all) {
       found.ok = true;
       found.cost = d;
-      if (want_path) {
-        State cur = s;
-        while (cur != start) {
-          const Prev& p = prev[cur];
-          if (p.fused_free) found.path.push_back({Op::kFree, p.in.node});
-          found.path.push_back(p.in);
-          cur = p.from;
-        }
-        std::reverse(found.path.begin(), found.path.end());
+      for (State cur = s; cur != start;) {  // Backwards, then reversed.
+        const Reached& r = reached[cur];
+        if (r.op == Op::kBackward) found.path.push_back({Op::kFree, l.id[r.node]});
+        found.path.push_back({r.op, l.id[r.node]});
+        cur = r.from;
       }
+      std::reverse(found.path.begin(), found.path.end());
       return found;
     }
-    const Mask grads = LiveGrads(l, done);
-    const int64_t act_bytes = SumBytes(l, res), grad_bytes = SumBytes(l, grads);
-    auto relax = [&](State next, int64_t nd, Instruction in, bool fused) {
-      auto it = dist.find(next);
-      if (it != dist.end() && it->second <= nd) return;
-      dist[next] = nd;
-      if (want_path) prev[next] = Prev{s, in, fused};
-      queue.push({nd, next});
-    };
-    for (int v = 0; v < l.n; ++v) {
-      const Mask bit = Mask{1} << v;
-      if (done & bit) continue;
-      if (res & bit) {
-        relax(pack(res & ~bit, done), d, {Op::kFree, l.id[v]}, false);
-        // BACKWARD v (then FREE v).
-        if ((l.consumers[v] & ~done) == 0 && (l.inputs[v] & ~res) == 0) {
-          const Mask g = grads | bit | l.inputs[v];
-          if (act_bytes + SumBytes(l, g) <= budget) {
-            relax(pack(res & ~bit, done | bit), d, {Op::kBackward, l.id[v]}, true);
-          }
-        }
-      } else if ((l.inputs[v] & ~res) == 0 && act_bytes + l.bytes[v] + grad_bytes <= budget) {
-        relax(pack(res | bit, done), d + l.fwd[v], {Op::kForward, l.id[v]}, false);
+    ForEachMove(l, s.first, s.second, budget, [&](const Move& m) {
+      const State next = {m.res, m.done};
+      const int64_t nd = d + m.cost, nf = nd + h(m.res, m.done);
+      if (nf > f_limit) return;
+      auto [it, inserted] = reached.try_emplace(next);
+      if (!inserted && it->second.d <= nd) return;
+      it->second = Reached{nd, s, m.op, m.node};
+      queue.push({nf, -nd, next});
+    });
+  }
+  return found;
+}
+
+// Whether any valid schedule fits `budget`: a depth-first search over the
+// moves of Search, without costs (the minimum memory does not depend on
+// them), each state visited once. BACKWARD moves are tried first, then
+// FORWARD, then FREE, so a feasible budget is usually confirmed along one
+// deep path; an infeasible one is proven by exhausting the reachable
+// states, like Search.
+enum class Feasibility { kYes, kNo, kTooManyStates };
+
+Feasibility Feasible(const Local& l, int64_t budget) {
+  const Mask all = l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1;
+  using State = std::pair<Mask, Mask>;  // (resident, done)
+  absl::flat_hash_set<State> seen;
+  std::vector<State> stack = {{0, 0}};
+  seen.insert(stack.back());
+  std::vector<State> frees, forwards, backwards;
+  while (!stack.empty()) {
+    const auto [res, done] = stack.back();
+    stack.pop_back();
+    if (done == all) return Feasibility::kYes;
+    if (static_cast<int64_t>(seen.size()) > kExhaustiveMaxStates) {
+      return Feasibility::kTooManyStates;
+    }
+    frees.clear();
+    forwards.clear();
+    backwards.clear();
+    ForEachMove(l, res, done, budget, [&](const Move& m) {
+      (m.op == Op::kBackward ? backwards : m.op == Op::kForward ? forwards : frees)
+          .push_back({m.res, m.done});
+    });
+    // The last pushed is expanded first.
+    for (const std::vector<State>* moves : {&frees, &forwards, &backwards}) {
+      for (const State& next : *moves) {
+        if (seen.insert(next).second) stack.push_back(next);
       }
     }
   }
-  return found;
+  return Feasibility::kNo;
 }
 
 absl::Status CheckSize(const Graph& g) {
@@ -157,10 +234,10 @@ absl::Status CheckSize(const Graph& g) {
 }  // namespace
 
 absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t budget_bytes,
-                                                  double time_limit_s) {
+                                                  const ExhaustiveOptions& options) {
   if (absl::Status s = CheckSize(graph); !s.ok()) return s;
   const Local l = Localize(graph);
-  Found f = Search(l, budget_bytes, /*want_path=*/true, time_limit_s);
+  Found f = Search(l, budget_bytes, options);
   if (f.too_many_states) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "exhaustive search: more than %d states (memory); use planner 'exact' (MILP) or a "
@@ -169,10 +246,16 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
   }
   if (f.timed_out) {
     return absl::DeadlineExceededError(absl::StrFormat(
-        "exhaustive search: time limit of %g s reached after %d states", time_limit_s,
+        "exhaustive search: time limit of %g s reached after %d states", options.time_limit_s,
         f.explored));
   }
   if (!f.ok) {
+    if (options.recompute_upper_bound >= 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "budget_bytes = %d: no valid schedule of this graph fits with recompute_cost <= %d "
+          "(exhaustive search)",
+          budget_bytes, options.recompute_upper_bound));
+    }
     return absl::InvalidArgumentError(absl::StrFormat(
         "budget_bytes = %d: no valid schedule of this graph fits (exhaustive search)",
         budget_bytes));
@@ -192,13 +275,13 @@ absl::StatusOr<int64_t> ExhaustiveMinimumMemory(const Graph& graph) {
   int64_t lo = 0, hi = 2 * SumBytes(l, l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1);
   while (lo < hi) {  // Feasibility is monotone in the budget.
     const int64_t mid = lo + (hi - lo) / 2;
-    const Found f = Search(l, mid, /*want_path=*/false);
-    if (f.too_many_states) {
+    const Feasibility f = Feasible(l, mid);
+    if (f == Feasibility::kTooManyStates) {
       return absl::ResourceExhaustedError(absl::StrFormat(
           "exhaustive minimum memory: more than %d states at budget %d", kExhaustiveMaxStates,
           mid));
     }
-    if (f.ok) hi = mid; else lo = mid + 1;
+    if (f == Feasibility::kYes) hi = mid; else lo = mid + 1;
   }
   return lo;
 }

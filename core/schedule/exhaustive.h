@@ -1,5 +1,6 @@
-// Exhaustive search for the optimal schedule of a tiny graph: Dijkstra over
-// the states of DESIGN.md section 3, for graphs of at most
+// Exhaustive search for the optimal schedule of a tiny graph: A* (Dijkstra
+// with an admissible, consistent heuristic; see exhaustive.cc) over the
+// states of DESIGN.md section 3, for graphs of at most
 // kExhaustiveMaxNodes COMPUTE nodes. It is the ground truth that the other
 // planners (and the Revolve correspondence) are checked against.
 //
@@ -28,6 +29,19 @@ inline constexpr int kExhaustiveMaxNodes = 64;
 // Reached states kept at most (the search's memory, ~100 bytes each).
 inline constexpr int64_t kExhaustiveMaxStates = 40'000'000;
 
+struct ExhaustiveOptions {
+  // > 0: kDeadlineExceeded once that much wall-clock time has passed.
+  double time_limit_s = 0;
+  // >= 0: a recompute_cost that some schedule within the budget is known to
+  // attain (e.g. a planner's). States that cannot lead to a schedule at most
+  // this costly are never queued; the search then fails if the bound was
+  // wrong, and the message says so.
+  int64_t recompute_upper_bound = -1;
+  // true: plain Dijkstra, without the A* heuristic of exhaustive.cc; the
+  // simplest form of the search, which tests compare the fast one against.
+  bool reference = false;
+};
+
 struct ExhaustiveResult {
   // The least recompute_cost within the budget, and a schedule attaining it.
   int64_t recompute_cost = 0;
@@ -38,15 +52,17 @@ struct ExhaustiveResult {
 // kInvalidArgument if the graph has more than kExhaustiveMaxNodes COMPUTE
 // nodes, or if no valid schedule fits in budget_bytes (the message says so);
 // kResourceExhausted past kExhaustiveMaxStates reached states. Time and
-// memory O(3^n * n * degree) in the worst case, but the reachable states,
-// not n, decide: narrow graphs stay small far beyond 20 nodes, wide ones
-// explode. time_limit_s > 0:
-// kDeadlineExceeded once that much wall-clock time has passed (0 = none).
+// memory O(3^n * n * degree) in the worst case, but the states whose cost so
+// far plus the heuristic stays within the optimum, not n, decide: they stay
+// few while the optimum recomputes little and on narrow graphs (unet and
+// wide graphs of 30+ nodes in seconds), and explode at tight budgets of
+// wide ones (experiments/results/exact_scaling.csv).
 absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t budget_bytes,
-                                                  double time_limit_s = 0);
+                                                  const ExhaustiveOptions& options = {});
 
 // The least budget for which any valid schedule exists (the true minimum
-// memory), by bisection over ExhaustiveSearch feasibility.
+// memory), by bisection over a depth-first search for any valid schedule
+// over the same states (feasibility is monotone in the budget).
 absl::StatusOr<int64_t> ExhaustiveMinimumMemory(const Graph& graph);
 
 }  // namespace tbp
