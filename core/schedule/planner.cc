@@ -198,6 +198,27 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
         if (!kept.ok()) return kept.status();
         if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
       }
+      // And the DP's schedules for budgets above B, brought under B by
+      // dropping tensors across their peaks and recomputing them
+      // (RecomputeToFit), then the keep pass.
+      for (int k = 1; k < kKeepTries; ++k) {
+        b.budget_bytes = o.budget_bytes() +
+                         static_cast<int64_t>(static_cast<__int128>(o.budget_bytes()) * k / 16);
+        absl::StatusOr<PlanTree> t = BudgetPlan(context, b);
+        if (!t.ok()) return t.status();
+        absl::StatusOr<Schedule> s = Emit(context, *t, o);
+        if (!s.ok()) return s.status();
+        absl::StatusOr<KeptSchedule> fit =
+            RecomputeToFit(graph, std::move(s->instructions), o.budget_bytes());
+        if (!fit.ok()) {
+          if (absl::IsNotFound(fit.status())) continue;
+          return fit.status();
+        }
+        absl::StatusOr<KeptSchedule> kept =
+            KeepRecomputedResident(graph, fit->instructions, o.budget_bytes());
+        if (!kept.ok()) return kept.status();
+        if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
+      }
       schedule->instructions = std::move(best->instructions);
     }
   } else if (o.planner() == "exact") {

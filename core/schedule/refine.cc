@@ -115,4 +115,111 @@ absl::StatusOr<KeptSchedule> KeepRecomputedResident(
   return out;
 }
 
+namespace {
+
+// Whether instruction `in` reads or frees tensor t (or computes it).
+bool Touches(const Graph& graph, const Instruction& in, NodeId t) {
+  if (in.node == t) return true;
+  if (in.op == Op::kFree) return false;
+  for (NodeId u : graph.inputs(in.node)) {
+    if (u == t) return true;
+  }
+  return false;
+}
+
+// Sum over samples of the excess over the budget; -1 if invalid.
+int64_t Excess(const Graph& graph, const std::vector<Instruction>& instructions, int64_t budget,
+               int64_t* first_over) {
+  SimOptions options;
+  options.record_timeline = true;
+  absl::StatusOr<SimResult> sim = Simulate(graph, instructions, options);
+  if (!sim.ok()) return -1;
+  int64_t excess = 0;
+  *first_over = -1;
+  for (size_t k = 0; k < sim->timeline_bytes.size(); ++k) {
+    if (sim->timeline_bytes[k] <= budget) continue;
+    excess += sim->timeline_bytes[k] - budget;
+    if (*first_over < 0) *first_over = static_cast<int64_t>(k);
+  }
+  return excess;
+}
+
+}  // namespace
+
+absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
+                                            std::vector<Instruction> instructions,
+                                            int64_t budget_bytes) {
+  if (absl::Status s = Simulate(graph, instructions).status(); !s.ok()) return s;
+  int64_t k = -1;
+  int64_t excess = Excess(graph, instructions, budget_bytes, &k);
+  while (excess > 0) {
+    // Tensors resident at k (before k's own effect) that k does not touch.
+    std::vector<char> resident(graph.num_nodes(), 0);
+    for (int64_t x = 0; x < k; ++x) {
+      const Instruction& in = instructions[x];
+      if (in.op == Op::kForward) resident[in.node] = 1;
+      if (in.op == Op::kFree) resident[in.node] = 0;
+    }
+    struct Candidate {
+      int64_t cost, bytes;
+      NodeId t;
+      size_t i, j;
+      int kind;  // 0: move FREE earlier, 1: move FORWARD later, 2: FREE + FORWARD.
+    };
+    std::vector<Candidate> candidates;
+    for (NodeId t = 0; t < graph.num_nodes(); ++t) {
+      if (!resident[t] || Touches(graph, instructions[k], t)) continue;
+      int64_t i = k - 1, j = k + 1;
+      while (i >= 0 && !Touches(graph, instructions[i], t)) --i;
+      const int64_t end = static_cast<int64_t>(instructions.size());
+      while (j < end && !Touches(graph, instructions[j], t)) ++j;
+      if (i < 0 || j >= end) continue;
+      const Instruction& first = instructions[i];
+      const Instruction& next = instructions[j];
+      int kind = 2;
+      if (next.op == Op::kFree && next.node == t) {
+        kind = 0;
+      } else if (first.op == Op::kForward && first.node == t) {
+        kind = 1;
+      }
+      candidates.push_back({kind == 2 ? graph.forward_cost(t) : 0, graph.output_bytes(t), t,
+                            static_cast<size_t>(i), static_cast<size_t>(j), kind});
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+      return std::make_tuple(a.cost, -a.bytes, a.t) < std::make_tuple(b.cost, -b.bytes, b.t);
+    });
+    bool applied = false;
+    for (const Candidate& c : candidates) {
+      std::vector<Instruction> next;
+      next.reserve(instructions.size() + 2);
+      for (size_t x = 0; x < instructions.size(); ++x) {
+        if (c.kind == 0 && x == c.j) continue;            // The FREE moves up.
+        if (c.kind == 1 && x == c.i) continue;            // The FORWARD moves down.
+        if (c.kind != 0 && x == c.j) next.push_back({Op::kForward, c.t});
+        next.push_back(instructions[x]);
+        if (c.kind != 1 && x == c.i) next.push_back({Op::kFree, c.t});
+      }
+      int64_t next_k = -1;
+      const int64_t next_excess = Excess(graph, next, budget_bytes, &next_k);
+      if (next_excess < 0 || next_excess >= excess) continue;
+      instructions = std::move(next);
+      excess = next_excess;
+      k = next_k;
+      applied = true;
+      break;
+    }
+    if (!applied) {
+      return absl::NotFoundError(absl::StrFormat(
+          "RecomputeToFit: no drop-and-recompute lowers the excess of %d bytes over "
+          "budget_bytes = %d (first at instruction %d)",
+          excess, budget_bytes, k));
+    }
+  }
+  absl::StatusOr<SimResult> check = Simulate(graph, instructions);
+  if (!check.ok() || check->peak_bytes > budget_bytes) {
+    return absl::InternalError("RecomputeToFit produced a schedule the simulator rejects");
+  }
+  return KeptSchedule{std::move(instructions), check->recompute_cost};
+}
+
 }  // namespace tbp

@@ -46,6 +46,27 @@ struct KeptSchedule {
 absl::StatusOr<KeptSchedule> KeepRecomputedResident(
     const Graph& graph, const std::vector<Instruction>& instructions, int64_t budget_bytes);
 
+// The opposite trade: bring a valid schedule whose peak exceeds
+// budget_bytes under it by recomputing, greedily. While some memory sample
+// exceeds the budget, take the first such instruction k and the tensors t
+// resident at k that k does not read; for each, with i the last
+// instruction before k and j the first after k that reads or frees t:
+//   - j is FREE t: move that FREE to just after i (no cost);
+//   - i is t's own FORWARD (t unread until j): move that FORWARD to just
+//     before j (no cost);
+//   - else FREE t after i and FORWARD t again before j (cost
+//     forward_cost(t)).
+// Moves are tried cheapest first, then most bytes, then the node id; the
+// first that the simulator accepts and that lowers the total excess over
+// the budget (the sum over samples) is applied. This is how an optimum
+// drops a large tensor across a peak and recomputes it afterwards, which
+// no nesting of checkpointed cuts expresses. kNotFound if no move lowers
+// the excess; O(steps * resident * L) simulations' worth of work, so meant
+// for graphs of hundreds of nodes at most.
+absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
+                                            std::vector<Instruction> instructions,
+                                            int64_t budget_bytes);
+
 }  // namespace tbp
 
 #endif  // TBP_CORE_SCHEDULE_REFINE_H_
