@@ -146,13 +146,12 @@ TEST(RecomputeToFitTest, HandChain) {
   EXPECT_TRUE(absl::IsInvalidArgument(RecomputeToFit(g, {B(3)}, 100).status()));
 }
 
-// Over the random suite: the DP's schedule for a budget 25% above B,
-// brought under B, is valid, within B, and its reported recompute is the
-// simulator's; on some graphs the pass succeeds (else it is dead weight).
-TEST(RecomputeToFitTest, FitsOrSaysSoOverTheRandomSuite) {
-  constexpr int kGraphs = 200;
-  int fitted = 0, tried = 0;
-  for (int64_t index = 0; index < kGraphs; ++index) {
+// Calls visit(graph, budget, where) for the random suite's first `graphs`
+// graphs (24 nodes) at the budgets lo + f (store_all - lo), f = 0.1, 0.3,
+// 0.6, with lo the best lower bound; `where` describes graph and budget.
+template <typename Visit>
+void ForEachSuiteBudget(int graphs, Visit&& visit) {
+  for (int64_t index = 0; index < graphs; ++index) {
     const proto::GeneratorSpec spec = RandomSuiteSpec(index, 24);
     absl::StatusOr<proto::Graph> p = Generate(spec);
     ASSERT_TRUE(p.ok()) << p.status();
@@ -163,27 +162,36 @@ TEST(RecomputeToFitTest, FitsOrSaysSoOverTheRandomSuite) {
     const int64_t lo = BestLowerBound(g);
     for (double fraction : {0.1, 0.3, 0.6}) {
       const int64_t budget = lo + static_cast<int64_t>(fraction * static_cast<double>(hi - lo));
-      proto::PlannerOptions o;
-      o.set_planner("budget");
-      o.set_budget_bytes(budget + budget / 4);
       if (budget <= 0) continue;
-      absl::StatusOr<Schedule> dp = Plan(g, o);
-      if (!dp.ok()) continue;
-      const std::string where =
-          DescribeSuiteGraph(index, spec, *p) + " budget " + std::to_string(budget);
-      ++tried;
-      absl::StatusOr<KeptSchedule> fit = RecomputeToFit(g, dp->instructions, budget);
-      if (!fit.ok()) {
-        EXPECT_TRUE(absl::IsNotFound(fit.status())) << fit.status() << "\n" << where;
-        continue;
-      }
-      absl::StatusOr<SimResult> r = Simulate(g, fit->instructions);
-      ASSERT_TRUE(r.ok()) << r.status() << "\n" << where;
-      EXPECT_LE(r->peak_bytes, budget) << where;
-      EXPECT_EQ(r->recompute_cost, fit->recompute_cost) << where;
-      ++fitted;
+      visit(g, budget, DescribeSuiteGraph(index, spec, *p) + " budget " + std::to_string(budget));
     }
   }
+}
+
+// Over the random suite: the DP's schedule for a budget 25% above B,
+// brought under B, is valid, within B, and its reported recompute is the
+// simulator's; on some graphs the pass succeeds (else it is dead weight).
+TEST(RecomputeToFitTest, FitsOrSaysSoOverTheRandomSuite) {
+  constexpr int kGraphs = 200;
+  int fitted = 0, tried = 0;
+  ForEachSuiteBudget(kGraphs, [&](const Graph& g, int64_t budget, const std::string& where) {
+    proto::PlannerOptions o;
+    o.set_planner("budget");
+    o.set_budget_bytes(budget + budget / 4);
+    absl::StatusOr<Schedule> dp = Plan(g, o);
+    if (!dp.ok()) return;
+    ++tried;
+    absl::StatusOr<KeptSchedule> fit = RecomputeToFit(g, dp->instructions, budget);
+    if (!fit.ok()) {
+      EXPECT_TRUE(absl::IsNotFound(fit.status())) << fit.status() << "\n" << where;
+      return;
+    }
+    absl::StatusOr<SimResult> r = Simulate(g, fit->instructions);
+    ASSERT_TRUE(r.ok()) << r.status() << "\n" << where;
+    EXPECT_LE(r->peak_bytes, budget) << where;
+    EXPECT_EQ(r->recompute_cost, fit->recompute_cost) << where;
+    ++fitted;
+  });
   std::printf("RecomputeToFit: %d of %d schedules brought under the budget\n", fitted, tried);
   EXPECT_GT(fitted, kGraphs / 2);
 }
@@ -195,36 +203,23 @@ TEST(RecomputeToFitTest, FitsOrSaysSoOverTheRandomSuite) {
 TEST(KeepRecomputedResidentTest, NeverWorseOverTheRandomSuite) {
   constexpr int kGraphs = 300;
   int planned = 0, better = 0;
-  for (int64_t index = 0; index < kGraphs; ++index) {
-    const proto::GeneratorSpec spec = RandomSuiteSpec(index, 24);
-    absl::StatusOr<proto::Graph> p = Generate(spec);
-    ASSERT_TRUE(p.ok()) << p.status();
-    const Graph g = MustBuild(*p);
-    proto::PlannerOptions sa;
-    sa.set_planner("store_all");
-    const int64_t hi = Simulate(g, Plan(g, sa)->instructions)->peak_bytes;
-    const int64_t lo = BestLowerBound(g);
-    for (double fraction : {0.1, 0.3, 0.6}) {
-      proto::PlannerOptions o;
-      o.set_planner("budget");
-      o.set_budget_bytes(lo + static_cast<int64_t>(fraction * static_cast<double>(hi - lo)));
-      if (o.budget_bytes() <= 0) continue;
-      absl::StatusOr<Schedule> dp = Plan(g, o);
-      if (!dp.ok()) continue;  // Below the DP's least feasible budget.
-      o.set_keep_recomputed(true);
-      absl::StatusOr<Schedule> kept = Plan(g, o);
-      const std::string where =
-          DescribeSuiteGraph(index, spec, *p) + " budget " + std::to_string(o.budget_bytes());
-      ASSERT_TRUE(kept.ok()) << kept.status() << "\n" << where;
-      absl::StatusOr<SimResult> a = Simulate(g, dp->instructions);
-      absl::StatusOr<SimResult> b = Simulate(g, kept->instructions);
-      ASSERT_TRUE(a.ok() && b.ok()) << where;
-      EXPECT_LE(b->peak_bytes, o.budget_bytes()) << where;
-      EXPECT_LE(b->recompute_cost, a->recompute_cost) << where;
-      better += b->recompute_cost < a->recompute_cost;
-      ++planned;
-    }
-  }
+  ForEachSuiteBudget(kGraphs, [&](const Graph& g, int64_t budget, const std::string& where) {
+    proto::PlannerOptions o;
+    o.set_planner("budget");
+    o.set_budget_bytes(budget);
+    absl::StatusOr<Schedule> dp = Plan(g, o);
+    if (!dp.ok()) return;  // Below the DP's least feasible budget.
+    o.set_keep_recomputed(true);
+    absl::StatusOr<Schedule> kept = Plan(g, o);
+    ASSERT_TRUE(kept.ok()) << kept.status() << "\n" << where;
+    absl::StatusOr<SimResult> a = Simulate(g, dp->instructions);
+    absl::StatusOr<SimResult> b = Simulate(g, kept->instructions);
+    ASSERT_TRUE(a.ok() && b.ok()) << where;
+    EXPECT_LE(b->peak_bytes, budget) << where;
+    EXPECT_LE(b->recompute_cost, a->recompute_cost) << where;
+    better += b->recompute_cost < a->recompute_cost;
+    ++planned;
+  });
   std::printf("keep_recomputed: %d plans, %d recompute strictly less\n", planned, better);
   EXPECT_GT(planned, kGraphs);
   EXPECT_GT(better, 0);
