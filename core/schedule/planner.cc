@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -201,9 +202,11 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
       // And the DP's schedules for budgets above B, brought under B by
       // dropping tensors across their peaks and recomputing them
       // (RecomputeToFit), then the keep pass.
-      for (int k = 1; k < kKeepTries; ++k) {
-        b.budget_bytes = o.budget_bytes() +
-                         static_cast<int64_t>(static_cast<__int128>(o.budget_bytes()) * k / 16);
+      for (int k = 1; k < kKeepTries && best->recompute_cost > 0; ++k) {
+        const __int128 larger =
+            o.budget_bytes() + static_cast<__int128>(o.budget_bytes()) * k / 16;
+        if (larger > std::numeric_limits<int64_t>::max()) break;
+        b.budget_bytes = static_cast<int64_t>(larger);
         absl::StatusOr<PlanTree> t = BudgetPlan(context, b);
         if (!t.ok()) return t.status();
         absl::StatusOr<Schedule> s = Emit(context, *t, o);
