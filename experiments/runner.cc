@@ -571,13 +571,14 @@ absl::Status RunInstance(const proto::ExperimentSpec& spec, ExperimentKind kind,
           e.sim.peak_bytes, a.lower_bound_bytes));
     }
     if (a.has_exact) {
+      // The planned schedule fits e.sim.peak_bytes with its recompute, an
+      // upper bound that prunes both searches below (and one that finds
+      // nothing within it at the planned peak is the inconsistency reported
+      // below).
+      ExhaustiveOptions bounded;
+      bounded.recompute_upper_bound = e.sim.recompute_cost;
       auto it = a.exact_recompute_at.find(e.sim.peak_bytes);
       if (it == a.exact_recompute_at.end()) {
-        // The planned schedule fits e.sim.peak_bytes with its recompute, an
-        // upper bound that prunes the search (and a search that finds nothing
-        // within it is the inconsistency reported below).
-        ExhaustiveOptions bounded;
-        bounded.recompute_upper_bound = e.sim.recompute_cost;
         absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, e.sim.peak_bytes, bounded);
         if (!x.ok()) {
           return absl::InternalError(absl::StrFormat(
@@ -603,8 +604,6 @@ absl::Status RunInstance(const proto::ExperimentSpec& spec, ExperimentKind kind,
         int64_t lo = a.exact_min_memory_bytes, hi = e.sim.peak_bytes;
         while (lo < hi) {
           const int64_t mid = lo + (hi - lo) / 2;
-          ExhaustiveOptions bounded;
-          bounded.recompute_upper_bound = e.sim.recompute_cost;
           absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, mid, bounded);
           if (!x.ok() && x.status().code() != absl::StatusCode::kInvalidArgument) {
             return absl::InternalError(

@@ -50,6 +50,9 @@ Local Localize(const Graph& g) {
   return l;
 }
 
+// Every COMPUTE node.
+Mask AllNodes(const Local& l) { return l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1; }
+
 int64_t SumOver(const std::vector<int64_t>& values, Mask m) {
   int64_t s = 0;
   for (; m != 0; m &= m - 1) s += values[__builtin_ctzll(m)];
@@ -119,7 +122,7 @@ Found Search(const Local& l, int64_t budget, const ExhaustiveOptions& options) {
   const absl::Time deadline = options.time_limit_s > 0
                                   ? absl::Now() + absl::Seconds(options.time_limit_s)
                                   : absl::InfiniteFuture();
-  const Mask all = l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1;
+  const Mask all = AllNodes(l);
   int64_t base = 0;
   for (int64_t c : l.fwd) base += c;
   const int64_t f_limit = options.recompute_upper_bound >= 0
@@ -192,7 +195,7 @@ Found Search(const Local& l, int64_t budget, const ExhaustiveOptions& options) {
 enum class Feasibility { kYes, kNo, kTooManyStates };
 
 Feasibility Feasible(const Local& l, int64_t budget) {
-  const Mask all = l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1;
+  const Mask all = AllNodes(l);
   using State = std::pair<Mask, Mask>;  // (resident, done)
   absl::flat_hash_set<State> seen;
   std::vector<State> stack = {{0, 0}};
@@ -272,7 +275,7 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
 absl::StatusOr<int64_t> ExhaustiveMinimumMemory(const Graph& graph) {
   if (absl::Status s = CheckSize(graph); !s.ok()) return s;
   const Local l = Localize(graph);
-  int64_t lo = 0, hi = 2 * SumBytes(l, l.n == 64 ? ~Mask{0} : (Mask{1} << l.n) - 1);
+  int64_t lo = 0, hi = 2 * SumBytes(l, AllNodes(l));
   while (lo < hi) {  // Feasibility is monotone in the budget.
     const int64_t mid = lo + (hi - lo) / 2;
     const Feasibility f = Feasible(l, mid);

@@ -180,47 +180,42 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
     schedule = Emit(context, *tree, o);
     if (schedule.ok() && o.keep_recomputed()) {
       // The DP's schedules at budgets below B are also within B, and one
-      // that recomputes more can leave more room for the keep pass. Try
-      // B (1 - k / 16) for k = 0..kKeepTries-1 and keep the least
-      // recompute after the pass (the first on ties).
+      // that recomputes more can leave more room for the keep pass; those
+      // at budgets above B recompute less, and RecomputeToFit may bring
+      // them under B by dropping tensors across their peaks and
+      // recomputing them. Try B, then B (1 - k / 16), then B (1 + k / 16)
+      // for k = 1..kKeepTries-1, and keep the least recompute after the
+      // keep pass (the first on ties).
       constexpr int kKeepTries = 8;
       absl::StatusOr<KeptSchedule> best =
           KeepRecomputedResident(graph, schedule->instructions, o.budget_bytes());
       if (!best.ok()) return best.status();
-      for (int k = 1; k < kKeepTries; ++k) {
-        b.budget_bytes = o.budget_bytes() -
-                         static_cast<int64_t>(static_cast<__int128>(o.budget_bytes()) * k / 16);
-        absl::StatusOr<PlanTree> t = BudgetPlan(context, b);
-        if (!t.ok()) break;  // Below the DP's least feasible budget.
-        absl::StatusOr<Schedule> s = Emit(context, *t, o);
-        if (!s.ok()) return s.status();
-        absl::StatusOr<KeptSchedule> kept =
-            KeepRecomputedResident(graph, s->instructions, o.budget_bytes());
-        if (!kept.ok()) return kept.status();
-        if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
-      }
-      // And the DP's schedules for budgets above B, brought under B by
-      // dropping tensors across their peaks and recomputing them
-      // (RecomputeToFit), then the keep pass.
-      for (int k = 1; k < kKeepTries && best->recompute_cost > 0; ++k) {
-        const __int128 larger =
-            o.budget_bytes() + static_cast<__int128>(o.budget_bytes()) * k / 16;
-        if (larger > std::numeric_limits<int64_t>::max()) break;
-        b.budget_bytes = static_cast<int64_t>(larger);
-        absl::StatusOr<PlanTree> t = BudgetPlan(context, b);
-        if (!t.ok()) return t.status();
-        absl::StatusOr<Schedule> s = Emit(context, *t, o);
-        if (!s.ok()) return s.status();
-        absl::StatusOr<KeptSchedule> fit =
-            RecomputeToFit(graph, std::move(s->instructions), o.budget_bytes());
-        if (!fit.ok()) {
-          if (absl::IsNotFound(fit.status())) continue;
-          return fit.status();
+      for (int sign : {-1, 1}) {
+        for (int k = 1; k < kKeepTries && best->recompute_cost > 0; ++k) {
+          const __int128 dp_budget =
+              o.budget_bytes() + sign * (static_cast<__int128>(o.budget_bytes()) * k / 16);
+          if (dp_budget > std::numeric_limits<int64_t>::max()) break;
+          b.budget_bytes = static_cast<int64_t>(dp_budget);
+          absl::StatusOr<PlanTree> t = BudgetPlan(context, b);
+          if (!t.ok()) {
+            if (sign < 0) break;  // Below the DP's least feasible budget.
+            return t.status();
+          }
+          absl::StatusOr<Schedule> s = Emit(context, *t, o);
+          if (!s.ok()) return s.status();
+          std::vector<Instruction> within = std::move(s->instructions);
+          if (sign > 0) {
+            absl::StatusOr<KeptSchedule> fit =
+                RecomputeToFit(graph, std::move(within), o.budget_bytes());
+            if (absl::IsNotFound(fit.status())) continue;
+            if (!fit.ok()) return fit.status();
+            within = std::move(fit->instructions);
+          }
+          absl::StatusOr<KeptSchedule> kept =
+              KeepRecomputedResident(graph, within, o.budget_bytes());
+          if (!kept.ok()) return kept.status();
+          if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
         }
-        absl::StatusOr<KeptSchedule> kept =
-            KeepRecomputedResident(graph, fit->instructions, o.budget_bytes());
-        if (!kept.ok()) return kept.status();
-        if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
       }
       schedule->instructions = std::move(best->instructions);
     }

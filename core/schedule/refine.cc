@@ -51,13 +51,42 @@ class MaxTree {
   std::vector<int64_t> max_, add_;  // max_[node] includes add_[node]
 };
 
+// Simulates `instructions` with one memory sample per instruction.
+absl::StatusOr<SimResult> SimulateTimeline(const Graph& graph,
+                                           const std::vector<Instruction>& instructions) {
+  SimOptions options;
+  options.record_timeline = true;
+  return Simulate(graph, instructions, options);
+}
+
+// Whether instruction `in` reads or frees tensor t (or computes it).
+bool Touches(const Graph& graph, const Instruction& in, NodeId t) {
+  if (in.node == t) return true;
+  if (in.op == Op::kFree) return false;
+  for (NodeId u : graph.inputs(in.node)) {
+    if (u == t) return true;
+  }
+  return false;
+}
+
+// The sum over samples of the excess over the budget, and the first sample
+// over it (-1 if none).
+int64_t Excess(const SimResult& sim, int64_t budget, int64_t* first_over) {
+  int64_t excess = 0;
+  *first_over = -1;
+  for (size_t k = 0; k < sim.timeline_bytes.size(); ++k) {
+    if (sim.timeline_bytes[k] <= budget) continue;
+    excess += sim.timeline_bytes[k] - budget;
+    if (*first_over < 0) *first_over = static_cast<int64_t>(k);
+  }
+  return excess;
+}
+
 }  // namespace
 
 absl::StatusOr<KeptSchedule> KeepRecomputedResident(
     const Graph& graph, const std::vector<Instruction>& instructions, int64_t budget_bytes) {
-  SimOptions options;
-  options.record_timeline = true;
-  absl::StatusOr<SimResult> sim = Simulate(graph, instructions, options);
+  absl::StatusOr<SimResult> sim = SimulateTimeline(graph, instructions);
   if (!sim.ok()) return sim.status();
   if (sim->peak_bytes > budget_bytes) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -115,43 +144,14 @@ absl::StatusOr<KeptSchedule> KeepRecomputedResident(
   return out;
 }
 
-namespace {
-
-// Whether instruction `in` reads or frees tensor t (or computes it).
-bool Touches(const Graph& graph, const Instruction& in, NodeId t) {
-  if (in.node == t) return true;
-  if (in.op == Op::kFree) return false;
-  for (NodeId u : graph.inputs(in.node)) {
-    if (u == t) return true;
-  }
-  return false;
-}
-
-// Sum over samples of the excess over the budget; -1 if invalid.
-int64_t Excess(const Graph& graph, const std::vector<Instruction>& instructions, int64_t budget,
-               int64_t* first_over) {
-  SimOptions options;
-  options.record_timeline = true;
-  absl::StatusOr<SimResult> sim = Simulate(graph, instructions, options);
-  if (!sim.ok()) return -1;
-  int64_t excess = 0;
-  *first_over = -1;
-  for (size_t k = 0; k < sim->timeline_bytes.size(); ++k) {
-    if (sim->timeline_bytes[k] <= budget) continue;
-    excess += sim->timeline_bytes[k] - budget;
-    if (*first_over < 0) *first_over = static_cast<int64_t>(k);
-  }
-  return excess;
-}
-
-}  // namespace
-
 absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
                                             std::vector<Instruction> instructions,
                                             int64_t budget_bytes) {
-  if (absl::Status s = Simulate(graph, instructions).status(); !s.ok()) return s;
+  // `sim` is always the simulation of `instructions`.
+  absl::StatusOr<SimResult> sim = SimulateTimeline(graph, instructions);
+  if (!sim.ok()) return sim.status();
   int64_t k = -1;
-  int64_t excess = Excess(graph, instructions, budget_bytes, &k);
+  int64_t excess = Excess(*sim, budget_bytes, &k);
   while (excess > 0) {
     // Tensors resident at k (before k's own effect) that k does not touch.
     std::vector<char> resident(graph.num_nodes(), 0);
@@ -199,10 +199,13 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
         next.push_back(instructions[x]);
         if (c.kind != 1 && x == c.i) next.push_back({Op::kFree, c.t});
       }
+      absl::StatusOr<SimResult> next_sim = SimulateTimeline(graph, next);
+      if (!next_sim.ok()) continue;
       int64_t next_k = -1;
-      const int64_t next_excess = Excess(graph, next, budget_bytes, &next_k);
-      if (next_excess < 0 || next_excess >= excess) continue;
+      const int64_t next_excess = Excess(*next_sim, budget_bytes, &next_k);
+      if (next_excess >= excess) continue;
       instructions = std::move(next);
+      sim = std::move(next_sim);
       excess = next_excess;
       k = next_k;
       applied = true;
@@ -215,11 +218,8 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
           excess, budget_bytes, k));
     }
   }
-  absl::StatusOr<SimResult> check = Simulate(graph, instructions);
-  if (!check.ok() || check->peak_bytes > budget_bytes) {
-    return absl::InternalError("RecomputeToFit produced a schedule the simulator rejects");
-  }
-  return KeptSchedule{std::move(instructions), check->recompute_cost};
+  // Simulated valid with no sample over the budget.
+  return KeptSchedule{std::move(instructions), sim->recompute_cost};
 }
 
 }  // namespace tbp
