@@ -1,4 +1,5 @@
-// KeepRecomputedResident and RecomputeToFit (core/schedule/refine.h): hand
+// KeepRecomputedResident, RecomputeToFit and TradeRecomputations
+// (core/schedule/refine.h): hand
 // fixtures whose outcomes are worked out below, the errors, and properties
 // over the random suite: every refined budget schedule is valid, within its
 // budget, and (keep_recomputed) recomputes no more than the DP's schedule.
@@ -196,6 +197,19 @@ TEST(RecomputeToFitTest, FitsOrSaysSoOverTheRandomSuite) {
   EXPECT_GT(fitted, kGraphs / 2);
 }
 
+// ForEachSuiteBudget where the plain budget DP has a schedule:
+// visit(graph, budget, dp_schedule, where).
+template <typename Visit>
+void ForEachSuiteDpSchedule(int graphs, Visit&& visit) {
+  ForEachSuiteBudget(graphs, [&](const Graph& g, int64_t budget, const std::string& where) {
+    proto::PlannerOptions o;
+    o.set_planner("budget");
+    o.set_budget_bytes(budget);
+    absl::StatusOr<Schedule> dp = Plan(g, o);
+    if (dp.ok()) visit(g, budget, *dp, where);  // Else below the DP's least budget.
+  });
+}
+
 // Over the random suite, at budgets between the best lower bound and
 // store-all: keep_recomputed gives a valid schedule within the budget
 // that recomputes no more than the plain DP on the same order, and
@@ -203,16 +217,15 @@ TEST(RecomputeToFitTest, FitsOrSaysSoOverTheRandomSuite) {
 TEST(KeepRecomputedResidentTest, NeverWorseOverTheRandomSuite) {
   constexpr int kGraphs = 300;
   int planned = 0, better = 0;
-  ForEachSuiteBudget(kGraphs, [&](const Graph& g, int64_t budget, const std::string& where) {
+  ForEachSuiteDpSchedule(kGraphs, [&](const Graph& g, int64_t budget, const Schedule& dp,
+                                      const std::string& where) {
     proto::PlannerOptions o;
     o.set_planner("budget");
     o.set_budget_bytes(budget);
-    absl::StatusOr<Schedule> dp = Plan(g, o);
-    if (!dp.ok()) return;  // Below the DP's least feasible budget.
     o.set_keep_recomputed(true);
     absl::StatusOr<Schedule> kept = Plan(g, o);
     ASSERT_TRUE(kept.ok()) << kept.status() << "\n" << where;
-    absl::StatusOr<SimResult> a = Simulate(g, dp->instructions);
+    absl::StatusOr<SimResult> a = Simulate(g, dp.instructions);
     absl::StatusOr<SimResult> b = Simulate(g, kept->instructions);
     ASSERT_TRUE(a.ok() && b.ok()) << where;
     EXPECT_LE(b->peak_bytes, budget) << where;
@@ -223,6 +236,46 @@ TEST(KeepRecomputedResidentTest, NeverWorseOverTheRandomSuite) {
   std::printf("keep_recomputed: %d plans, %d recompute strictly less\n", planned, better);
   EXPECT_GT(planned, kGraphs);
   EXPECT_GT(better, 0);
+}
+
+// Over the random suite: TradeRecomputations on the DP's schedule is valid,
+// within the budget, reports the simulator's recompute, and never
+// recomputes more than KeepRecomputedResident on the same schedule; on
+// some graphs strictly less (else the trades would be dead weight).
+TEST(TradeRecomputationsTest, NeverWorseThanKeepOverTheRandomSuite) {
+  constexpr int kGraphs = 150;
+  int planned = 0, better = 0;
+  ForEachSuiteDpSchedule(kGraphs, [&](const Graph& g, int64_t budget, const Schedule& dp,
+                                      const std::string& where) {
+    absl::StatusOr<KeptSchedule> kept = KeepRecomputedResident(g, dp.instructions, budget);
+    absl::StatusOr<KeptSchedule> traded = TradeRecomputations(g, dp.instructions, budget);
+    ASSERT_TRUE(kept.ok()) << kept.status() << "\n" << where;
+    ASSERT_TRUE(traded.ok()) << traded.status() << "\n" << where;
+    absl::StatusOr<SimResult> r = Simulate(g, traded->instructions);
+    ASSERT_TRUE(r.ok()) << r.status() << "\n" << where;
+    EXPECT_LE(r->peak_bytes, budget) << where;
+    EXPECT_EQ(r->recompute_cost, traded->recompute_cost) << where;
+    EXPECT_LE(r->recompute_cost, kept->recompute_cost) << where;
+    better += r->recompute_cost < kept->recompute_cost;
+    ++planned;
+  });
+  std::printf("TradeRecomputations: %d plans, %d recompute strictly less than the keep pass\n",
+              planned, better);
+  EXPECT_GT(planned, kGraphs);
+  EXPECT_GT(better, 0);
+}
+
+// The errors are KeepRecomputedResident's: the simulator's for an invalid
+// schedule, kInvalidArgument naming the peak for one over the budget.
+TEST(TradeRecomputationsTest, Errors) {
+  const Graph g = MustBuild(ChainProto(3, 1));
+  EXPECT_TRUE(absl::IsInvalidArgument(TradeRecomputations(g, {B(3)}, 100).status()));
+  const std::vector<Instruction> s = {F(1), F(2), F(3), B(3), X(3), B(2), X(2), B(1), X(1)};
+  absl::StatusOr<KeptSchedule> over = TradeRecomputations(g, s, 4);
+  ASSERT_FALSE(over.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(over.status())) << over.status();
+  EXPECT_NE(std::string(over.status().message()).find("peak 5"), std::string::npos)
+      << over.status();
 }
 
 }  // namespace

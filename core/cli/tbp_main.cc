@@ -76,8 +76,8 @@ ABSL_FLAG(double, time_limit_s, 0, "[plan] exact: time limit of the whole MILP s
           "when hit, the best schedule is reported with its bound, not proven optimal.");
 ABSL_FLAG(bool, keep_recomputed, false, "[plan] budget: after the DP, keep recomputed tensors "
           "resident wherever the budget allows, and bring the DP's schedules for larger budgets "
-          "under it by dropping and recomputing tensors (greedy post-passes; not monotone in "
-          "the budget).");
+          "under it by dropping and recomputing tensors, and trade expensive recomputations for "
+          "cheaper ones (greedy post-passes; not monotone in the budget).");
 ABSL_FLAG(int64_t, max_forwards, 0, "[plan] exact: most FORWARDs the MILP considers (default "
           "n + n(n+1)/2; it stops earlier where the certificate allows).");
 

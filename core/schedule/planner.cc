@@ -185,10 +185,11 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
       // them under B by dropping tensors across their peaks and
       // recomputing them. Try B, then B (1 - k / 16), then B (1 + k / 16)
       // for k = 1..kKeepTries-1, and keep the least recompute after the
-      // keep pass (the first on ties).
+      // keep pass and the trades of TradeRecomputations (the first on
+      // ties).
       constexpr int kKeepTries = 8;
       absl::StatusOr<KeptSchedule> best =
-          KeepRecomputedResident(graph, schedule->instructions, o.budget_bytes());
+          TradeRecomputations(graph, schedule->instructions, o.budget_bytes());
       if (!best.ok()) return best.status();
       for (int sign : {-1, 1}) {
         for (int k = 1; k < kKeepTries && best->recompute_cost > 0; ++k) {
@@ -212,7 +213,7 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
             within = std::move(fit->instructions);
           }
           absl::StatusOr<KeptSchedule> kept =
-              KeepRecomputedResident(graph, within, o.budget_bytes());
+              TradeRecomputations(graph, within, o.budget_bytes());
           if (!kept.ok()) return kept.status();
           if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
         }

@@ -82,6 +82,25 @@ int64_t Excess(const SimResult& sim, int64_t budget, int64_t* first_over) {
   return excess;
 }
 
+// The recomputation pairs of a schedule: FREE v at i, then the next
+// FORWARD v at j > i, in order of j.
+struct RecomputePair { size_t i, j; };
+std::vector<RecomputePair> RecomputePairs(const Graph& graph,
+                                          const std::vector<Instruction>& instructions) {
+  std::vector<RecomputePair> pairs;
+  std::vector<int64_t> last_free(graph.num_nodes(), -1);
+  for (size_t k = 0; k < instructions.size(); ++k) {
+    const Instruction& in = instructions[k];
+    if (in.op == Op::kFree) {
+      last_free[in.node] = static_cast<int64_t>(k);
+    } else if (in.op == Op::kForward && last_free[in.node] >= 0) {
+      pairs.push_back({static_cast<size_t>(last_free[in.node]), k});
+      last_free[in.node] = -1;
+    }
+  }
+  return pairs;
+}
+
 }  // namespace
 
 absl::StatusOr<KeptSchedule> KeepRecomputedResident(
@@ -95,19 +114,11 @@ absl::StatusOr<KeptSchedule> KeepRecomputedResident(
   }
   if (sim->num_recomputes == 0) return KeptSchedule{instructions, sim->recompute_cost};
 
-  // The recomputation pairs (FREE at i, FORWARD at j).
   struct Pair { int64_t cost, bytes; size_t span, i, j; };
   std::vector<Pair> pairs;
-  std::vector<int64_t> last_free(graph.num_nodes(), -1);
-  for (size_t k = 0; k < instructions.size(); ++k) {
-    const Instruction& in = instructions[k];
-    if (in.op == Op::kFree) {
-      last_free[in.node] = static_cast<int64_t>(k);
-    } else if (in.op == Op::kForward && last_free[in.node] >= 0) {
-      const size_t i = static_cast<size_t>(last_free[in.node]);
-      pairs.push_back({graph.forward_cost(in.node), graph.output_bytes(in.node), k - i, i, k});
-      last_free[in.node] = -1;
-    }
+  for (const RecomputePair& p : RecomputePairs(graph, instructions)) {
+    const NodeId v = instructions[p.j].node;
+    pairs.push_back({graph.forward_cost(v), graph.output_bytes(v), p.j - p.i, p.i, p.j});
   }
   // Most recompute saved per byte kept first (cost_a / bytes_a >
   // cost_b / bytes_b, cross-multiplied), then the shorter span, then the
@@ -220,6 +231,45 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
   }
   // Simulated valid with no sample over the budget.
   return KeptSchedule{std::move(instructions), sim->recompute_cost};
+}
+
+absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
+                                                 const std::vector<Instruction>& instructions,
+                                                 int64_t budget_bytes) {
+  absl::StatusOr<KeptSchedule> current =
+      KeepRecomputedResident(graph, instructions, budget_bytes);
+  if (!current.ok()) return current.status();
+  bool improved = true;
+  while (improved && current->recompute_cost > 0) {
+    improved = false;
+    const std::vector<Instruction>& ins = current->instructions;
+    // Costliest first, then the earlier FORWARD.
+    std::vector<RecomputePair> pairs = RecomputePairs(graph, ins);
+    auto cost = [&](const RecomputePair& p) { return graph.forward_cost(ins[p.j].node); };
+    std::stable_sort(pairs.begin(), pairs.end(), [&](const RecomputePair& a,
+                                                     const RecomputePair& b) {
+      return cost(a) > cost(b);
+    });
+    for (const RecomputePair& p : pairs) {
+      std::vector<Instruction> kept;
+      kept.reserve(ins.size());
+      for (size_t k = 0; k < ins.size(); ++k) {
+        if (k != p.i && k != p.j) kept.push_back(ins[k]);
+      }
+      absl::StatusOr<KeptSchedule> fit = RecomputeToFit(graph, std::move(kept), budget_bytes);
+      if (absl::IsNotFound(fit.status())) continue;
+      if (!fit.ok()) return fit.status();
+      absl::StatusOr<KeptSchedule> next =
+          KeepRecomputedResident(graph, fit->instructions, budget_bytes);
+      if (!next.ok()) return next.status();
+      if (next->recompute_cost < current->recompute_cost) {
+        current = std::move(next);
+        improved = true;
+        break;
+      }
+    }
+  }
+  return current;
 }
 
 }  // namespace tbp
