@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -81,6 +82,10 @@ int64_t Excess(const SimResult& sim, int64_t budget, int64_t* first_over) {
   }
   return excess;
 }
+
+// TradeRecomputations also tries every two pairs at once when a schedule
+// has at most this many (refine.h).
+constexpr size_t kMaxPairsForDoubleTrades = 24;
 
 // The recomputation pairs of a schedule: FREE v at i, then the next
 // FORWARD v at j > i, in order of j.
@@ -250,11 +255,21 @@ absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
                                                      const RecomputePair& b) {
       return cost(a) > cost(b);
     });
-    for (const RecomputePair& p : pairs) {
+    // One pair at a time, then (few pairs only) two at a time.
+    std::vector<std::pair<size_t, size_t>> kicks;
+    for (size_t a = 0; a < pairs.size(); ++a) kicks.push_back({a, a});
+    if (pairs.size() <= kMaxPairsForDoubleTrades) {
+      for (size_t a = 0; a < pairs.size(); ++a) {
+        for (size_t b = a + 1; b < pairs.size(); ++b) kicks.push_back({a, b});
+      }
+    }
+    for (const auto& [a, b] : kicks) {
+      const RecomputePair& p = pairs[a];
+      const RecomputePair& q = pairs[b];
       std::vector<Instruction> kept;
       kept.reserve(ins.size());
       for (size_t k = 0; k < ins.size(); ++k) {
-        if (k != p.i && k != p.j) kept.push_back(ins[k]);
+        if (k != p.i && k != p.j && k != q.i && k != q.j) kept.push_back(ins[k]);
       }
       absl::StatusOr<KeptSchedule> fit = RecomputeToFit(graph, std::move(kept), budget_bytes);
       if (absl::IsNotFound(fit.status())) continue;

@@ -67,21 +67,23 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
                                             std::vector<Instruction> instructions,
                                             int64_t budget_bytes);
 
-// A local search over the two passes above: trade an expensive
-// recomputation for cheaper ones. Starting from KeepRecomputedResident's
+// A local search over the two passes above: trade expensive
+// recomputations for cheaper ones. Starting from KeepRecomputedResident's
 // result, for each recomputation pair (FREE v at i, FORWARD v at j), most
-// expensive forward_cost first (then the earlier FORWARD): delete the pair
-// (keep v resident over [i, j), which may exceed the budget), bring the
-// schedule back under budget_bytes with RecomputeToFit (which drops
-// something else across the peak instead, cheapest first), then
-// KeepRecomputedResident; the first trade that lowers recompute_cost is
-// taken and the search starts over, until no pair's trade lowers it.
-// `instructions` must be valid within budget_bytes (errors as
-// KeepRecomputedResident). The result is valid, within the budget, and
-// recomputes no more than KeepRecomputedResident's; each round costs up to
-// R RecomputeToFit calls for R recomputations, and each accepted trade
-// lowers the (integer) recompute_cost, so there are at most as many rounds
-// as the initial recompute_cost.
+// expensive forward_cost first (then the earlier FORWARD), and then, if
+// the schedule has at most 24 pairs, for every two pairs (in that order,
+// lexicographically): delete the pair(s) (keep v resident over [i, j),
+// which may exceed the budget), bring the schedule back under
+// budget_bytes with RecomputeToFit (which drops something else across the
+// peak instead, cheapest first), then KeepRecomputedResident; the first
+// trade that lowers recompute_cost is taken and the search starts over,
+// until no trade lowers it. `instructions` must be valid within
+// budget_bytes (errors as KeepRecomputedResident). The result is valid,
+// within the budget, and recomputes no more than KeepRecomputedResident's.
+// A round costs up to R + R (R - 1) / 2 RecomputeToFit calls for R pairs
+// (R alone above 24 pairs), and each accepted trade lowers the (integer)
+// recompute_cost, so there are at most as many rounds as the initial
+// recompute_cost.
 absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
                                                  const std::vector<Instruction>& instructions,
                                                  int64_t budget_bytes);
