@@ -450,6 +450,8 @@ absl::StatusOr<MilpResult> MilpSolve(const Graph& graph, const MilpOptions& opti
     // above it needs at least (count - n) * c_min.
     lower = std::min(lower, bound_open);
     lower = std::min(lower, std::max<int64_t>(0, (result.max_forwards + 1 - l.n) * c_min));
+    // The caller's proven bound holds whatever the programs reached.
+    lower = std::max(lower, std::min(best_recompute, options.known_lower_bound));
   }
   result.recompute_lower_bound = std::max<int64_t>(0, lower);
   result.max_forwards = std::max<int64_t>(result.max_forwards, std::max<int64_t>(done, l.n));

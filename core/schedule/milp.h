@@ -93,7 +93,8 @@ struct MilpResult {
   // Proven lower bound on the recompute_cost of every schedule within the
   // budget and the horizon (== recompute_cost when proven_optimal). On a
   // time limit: the least of the interrupted program's bound and
-  // (F - n) * c_min for the counts F it did not reach.
+  // (F - n) * c_min for the counts F it did not reach, and never below
+  // options.known_lower_bound (capped at recompute_cost).
   int64_t recompute_lower_bound = 0;
   bool proven_optimal = false;     // Every program finished within the limit.
   bool horizon_certified = false;  // The horizon provably loses nothing.
