@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -31,6 +32,15 @@ Instruction F(NodeId v) { return {Op::kForward, v}; }
 Instruction X(NodeId v) { return {Op::kFree, v}; }
 Instruction B(NodeId v) { return {Op::kBackward, v}; }
 
+// The simulator's (peak_bytes, recompute_cost) of a hand schedule; a
+// schedule it rejects fails the test and gives (-1, -1).
+using PeakRecompute = std::pair<int64_t, int64_t>;
+PeakRecompute PeakAndRecompute(const Graph& g, const std::vector<Instruction>& s) {
+  absl::StatusOr<SimResult> r = Simulate(g, s);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? PeakRecompute(r->peak_bytes, r->recompute_cost) : PeakRecompute(-1, -1);
+}
+
 // Chain x -> c1 -> c2 -> c3 (ids 0..3), every tensor 1 byte, unit costs
 // (the INPUT x costs no memory in the model). The schedule
 //   k:  0  1  2  3  4  5  6  7  8  9  10 11 12
@@ -46,20 +56,14 @@ TEST(KeepRecomputedResidentTest, HandChain) {
   ASSERT_EQ(g.num_nodes(), 4);
   const std::vector<Instruction> s = {F(1), F(2), X(1), F(3), X(2), F(1), F(2),
                                       B(3), X(3), B(2), X(2), B(1), X(1)};
-  absl::StatusOr<SimResult> sim = Simulate(g, s);
-  ASSERT_TRUE(sim.ok()) << sim.status();
-  ASSERT_EQ(sim->recompute_cost, 2);
-  ASSERT_EQ(sim->peak_bytes, 5);
+  ASSERT_EQ(PeakAndRecompute(g, s), PeakRecompute(5, 2));
 
   absl::StatusOr<KeptSchedule> kept = KeepRecomputedResident(g, s, 5);
   ASSERT_TRUE(kept.ok()) << kept.status();
   const std::vector<Instruction> expected = {F(1), F(2), F(3), B(3), X(3),
                                              B(2), X(2), B(1), X(1)};
   EXPECT_EQ(kept->instructions, expected);
-  absl::StatusOr<SimResult> r = Simulate(g, kept->instructions);
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->recompute_cost, 0);
-  EXPECT_EQ(r->peak_bytes, 5);
+  EXPECT_EQ(PeakAndRecompute(g, kept->instructions), PeakRecompute(5, 0));
 }
 
 // Chain x -> c1 -> ... -> c4, unit bytes and costs. The schedule
@@ -74,19 +78,13 @@ TEST(KeepRecomputedResidentTest, PairOverThePeakIsKeptOnlyWithRoom) {
   const Graph g = MustBuild(ChainProto(4, 1));
   const std::vector<Instruction> s = {F(1), F(2), X(1), F(3), F(4), B(4), X(4),
                                       B(3), X(3), F(1), B(2), X(2), B(1), X(1)};
-  absl::StatusOr<SimResult> sim = Simulate(g, s);
-  ASSERT_TRUE(sim.ok()) << sim.status();
-  ASSERT_EQ(sim->recompute_cost, 1);
-  ASSERT_EQ(sim->peak_bytes, 5);
+  ASSERT_EQ(PeakAndRecompute(g, s), PeakRecompute(5, 1));
   absl::StatusOr<KeptSchedule> at5 = KeepRecomputedResident(g, s, 5);
   ASSERT_TRUE(at5.ok()) << at5.status();
   EXPECT_EQ(at5->instructions, s);
   absl::StatusOr<KeptSchedule> at6 = KeepRecomputedResident(g, s, 6);
   ASSERT_TRUE(at6.ok()) << at6.status();
-  absl::StatusOr<SimResult> r = Simulate(g, at6->instructions);
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->recompute_cost, 0);
-  EXPECT_EQ(r->peak_bytes, 6);
+  EXPECT_EQ(PeakAndRecompute(g, at6->instructions), PeakRecompute(6, 0));
 }
 
 TEST(KeepRecomputedResidentTest, Errors) {
@@ -120,18 +118,13 @@ TEST(KeepRecomputedResidentTest, Errors) {
 TEST(RecomputeToFitTest, HandChain) {
   const Graph g = MustBuild(ChainProto(3, 1));
   const std::vector<Instruction> s = {F(1), F(2), F(3), B(3), X(3), B(2), X(2), B(1), X(1)};
-  absl::StatusOr<SimResult> sim = Simulate(g, s);
-  ASSERT_TRUE(sim.ok()) << sim.status();
-  ASSERT_EQ(sim->peak_bytes, 5);
+  ASSERT_EQ(PeakAndRecompute(g, s), PeakRecompute(5, 0));
   absl::StatusOr<KeptSchedule> fit = RecomputeToFit(g, s, 4);
   ASSERT_TRUE(fit.ok()) << fit.status();
   const std::vector<Instruction> expected = {F(1), F(2), X(1), F(3), B(3), X(3),
                                              F(1), B(2), X(2), B(1), X(1)};
   EXPECT_EQ(fit->instructions, expected);
-  absl::StatusOr<SimResult> r = Simulate(g, fit->instructions);
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->peak_bytes, 4);
-  EXPECT_EQ(r->recompute_cost, 1);
+  EXPECT_EQ(PeakAndRecompute(g, fit->instructions), PeakRecompute(4, 1));
   EXPECT_EQ(fit->recompute_cost, 1);
   // Already within the budget: unchanged.
   absl::StatusOr<KeptSchedule> same = RecomputeToFit(g, s, 5);
