@@ -67,6 +67,7 @@ TEST(KeepRecomputedResidentTest, HandChain) {
 }
 
 // Chain x -> c1 -> ... -> c4, unit bytes and costs. The schedule
+// (FreedEarly)
 //   k:  0  1  2  3  4  5  6  7  8  9  10 11 12 13
 //       F1 F2 X1 F3 F4 B4 X4 B3 X3 F1 B2 X2 B1 X1
 // recomputes c1 once (pair X1@2, F1@9). Samples: 1 2 1 2 3 | 5 (B4: c2 c3
@@ -74,10 +75,13 @@ TEST(KeepRecomputedResidentTest, HandChain) {
 // [2, 9) holds the peak 5. At budget 5 keeping c1 would make it 6, so the
 // schedule comes back unchanged; at budget 6 c1 is kept and nothing is
 // recomputed, at peak 6.
+std::vector<Instruction> FreedEarly() {
+  return {F(1), F(2), X(1), F(3), F(4), B(4), X(4), B(3), X(3), F(1), B(2), X(2), B(1), X(1)};
+}
+
 TEST(KeepRecomputedResidentTest, PairOverThePeakIsKeptOnlyWithRoom) {
   const Graph g = MustBuild(ChainProto(4, 1));
-  const std::vector<Instruction> s = {F(1), F(2), X(1), F(3), F(4), B(4), X(4),
-                                      B(3), X(3), F(1), B(2), X(2), B(1), X(1)};
+  const std::vector<Instruction> s = FreedEarly();
   ASSERT_EQ(PeakAndRecompute(g, s), PeakRecompute(5, 1));
   absl::StatusOr<KeptSchedule> at5 = KeepRecomputedResident(g, s, 5);
   ASSERT_TRUE(at5.ok()) << at5.status();
@@ -138,6 +142,25 @@ TEST(RecomputeToFitTest, HandChain) {
       << none.status();
   // An invalid schedule: the simulator's error.
   EXPECT_TRUE(absl::IsInvalidArgument(RecomputeToFit(g, {B(3)}, 100).status()));
+}
+
+// RecomputeToFit recomputes a dropped tensor's missing ancestors first.
+// FreedEarly (above) peaks at B4 (c2 c3 c4 and two gradients: 5). At
+// budget 4 the only tensor that B4 does not read is c2: last read by F3
+// (k = 3), next by B3 (k = 7), where c1 is not resident. So FREE c2 after
+// F3, and before B3 FORWARD c1, FORWARD c2, FREE c1: peak 4, recompute
+// 1 + 2. Without the ancestor the FORWARD of c2 is invalid and nothing
+// lowers the excess.
+TEST(RecomputeToFitTest, RecomputesMissingAncestors) {
+  const Graph g = MustBuild(ChainProto(4, 1));
+  absl::StatusOr<KeptSchedule> fit = RecomputeToFit(g, FreedEarly(), 4);
+  ASSERT_TRUE(fit.ok()) << fit.status();
+  const std::vector<Instruction> expected = {F(1), F(2), X(1), F(3), X(2), F(4), B(4),
+                                             X(4), F(1), F(2), X(1), B(3), X(3), F(1),
+                                             B(2), X(2), B(1), X(1)};
+  EXPECT_EQ(fit->instructions, expected);
+  EXPECT_EQ(PeakAndRecompute(g, fit->instructions), PeakRecompute(4, 3));
+  EXPECT_EQ(fit->recompute_cost, 3);
 }
 
 // Calls visit(graph, budget, where) for the random suite's first `graphs`

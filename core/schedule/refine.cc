@@ -106,6 +106,32 @@ std::vector<RecomputePair> RecomputePairs(const Graph& graph,
   return pairs;
 }
 
+// The COMPUTE ancestors of t that must be computed again for a FORWARD t
+// right before instruction j: t's inputs not resident there, their inputs
+// not resident there, and so on; inputs before consumers (post-order).
+std::vector<NodeId> MissingAncestors(const Graph& graph,
+                                     const std::vector<Instruction>& instructions, size_t j,
+                                     NodeId t) {
+  std::vector<char> resident(graph.num_nodes(), 0);
+  for (size_t x = 0; x < j; ++x) {
+    const Instruction& in = instructions[x];
+    if (in.op == Op::kForward) resident[in.node] = 1;
+    if (in.op == Op::kFree) resident[in.node] = 0;
+  }
+  std::vector<NodeId> missing;
+  std::vector<char> seen(graph.num_nodes(), 0);
+  auto visit = [&](auto&& self, NodeId v) -> void {
+    for (NodeId u : graph.inputs(v)) {
+      if (seen[u] || resident[u] || !graph.is_compute(u)) continue;
+      seen[u] = 1;
+      self(self, u);
+      missing.push_back(u);
+    }
+  };
+  visit(visit, t);
+  return missing;
+}
+
 }  // namespace
 
 absl::StatusOr<KeptSchedule> KeepRecomputedResident(
@@ -181,6 +207,9 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
       NodeId t;
       size_t i, j;
       int kind;  // 0: move FREE earlier, 1: move FORWARD later, 2: FREE + FORWARD.
+      // Kind 2: t's ancestors to FORWARD first (not resident at j), inputs
+      // before consumers.
+      std::vector<NodeId> missing;
     };
     std::vector<Candidate> candidates;
     for (NodeId t = 0; t < graph.num_nodes(); ++t) {
@@ -198,8 +227,15 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
       } else if (first.op == Op::kForward && first.node == t) {
         kind = 1;
       }
-      candidates.push_back({kind == 2 ? graph.forward_cost(t) : 0, graph.output_bytes(t), t,
-                            static_cast<size_t>(i), static_cast<size_t>(j), kind});
+      std::vector<NodeId> missing;
+      int64_t cost = 0;
+      if (kind == 2) {
+        missing = MissingAncestors(graph, instructions, static_cast<size_t>(j), t);
+        cost = graph.forward_cost(t);
+        for (NodeId u : missing) cost += graph.forward_cost(u);
+      }
+      candidates.push_back({cost, graph.output_bytes(t), t, static_cast<size_t>(i),
+                            static_cast<size_t>(j), kind, std::move(missing)});
     }
     std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
       return std::make_tuple(a.cost, -a.bytes, a.t) < std::make_tuple(b.cost, -b.bytes, b.t);
@@ -211,7 +247,11 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
       for (size_t x = 0; x < instructions.size(); ++x) {
         if (c.kind == 0 && x == c.j) continue;            // The FREE moves up.
         if (c.kind == 1 && x == c.i) continue;            // The FORWARD moves down.
-        if (c.kind != 0 && x == c.j) next.push_back({Op::kForward, c.t});
+        if (c.kind != 0 && x == c.j) {
+          for (NodeId u : c.missing) next.push_back({Op::kForward, u});
+          next.push_back({Op::kForward, c.t});
+          for (NodeId u : c.missing) next.push_back({Op::kFree, u});
+        }
         next.push_back(instructions[x]);
         if (c.kind != 1 && x == c.i) next.push_back({Op::kFree, c.t});
       }

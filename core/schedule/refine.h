@@ -54,8 +54,14 @@ absl::StatusOr<KeptSchedule> KeepRecomputedResident(
 //   - j is FREE t: move that FREE to just after i (no cost);
 //   - i is t's own FORWARD (t unread until j): move that FORWARD to just
 //     before j (no cost);
-//   - else FREE t after i and FORWARD t again before j (cost
-//     forward_cost(t)).
+//   - else FREE t after i and FORWARD t again before j, after FORWARDs of
+//     the ancestors of t that are not resident there (its inputs not
+//     resident before j, theirs, and so on, inputs first), which are
+//     FREEd again right after t's FORWARD (cost: forward_cost of t and of
+//     those ancestors). The ancestors let a drop reach back through a run
+//     of freed tensors: on a transformer block the optimum keeps the
+//     expensive QKV projection and recomputes the cheap attention chain
+//     after it.
 // Moves are tried cheapest first, then most bytes, then the node id; the
 // first that the simulator accepts and that lowers the total excess over
 // the budget (the sum over samples) is applied. This is how an optimum
