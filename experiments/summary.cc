@@ -175,6 +175,11 @@ std::vector<TightnessRow> BoundTightnessByRegime(const proto::RunResults& result
   return rows;
 }
 
+bool WithinTwoPercentOfExact(const proto::RunRecord& r) {
+  // Integers: r <= 1.02 e  <=>  50 r <= 51 e.
+  return 50 * r.recompute_cost() <= 51 * r.exact_recompute_cost();
+}
+
 std::vector<VersusExactRow> VersusExactByRegime(const proto::RunResults& results,
                                                 const std::string& planner_label) {
   std::vector<VersusExactRow> rows;
@@ -188,8 +193,7 @@ std::vector<VersusExactRow> VersusExactByRegime(const proto::RunResults& results
         continue;
       }
       ++row.runs;
-      // Integers: r <= 1.02 e  <=>  50 r <= 51 e.
-      if (50 * r.recompute_cost() <= 51 * r.exact_recompute_cost()) ++row.within_2pct;
+      if (WithinTwoPercentOfExact(r)) ++row.within_2pct;
       // (A positive recompute where the optimum has none has no finite
       // ratio: counted as outside 2%, left out of the ratio statistics.)
       if (r.exact_recompute_cost() > 0 || r.recompute_cost() == 0) {

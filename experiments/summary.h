@@ -80,6 +80,10 @@ struct TightnessRow {
 };
 std::vector<TightnessRow> BoundTightnessByRegime(const proto::RunResults& results);
 
+// Whether a run with exact references recomputes at most 2% more than the
+// optimum at its peak (the goal of the ground-truth issue), in integers.
+bool WithinTwoPercentOfExact(const proto::RunRecord& r);
+
 // lower_bound_gap_exact: per regime, one planner's valid runs against the
 // exact optimum: at matched budget (its peak) how much more it recomputes,
 // and at matched recomputation how much more memory it needs.

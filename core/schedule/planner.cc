@@ -85,6 +85,29 @@ absl::StatusOr<Schedule> PlanRevolve(const OrderContext& c, proto::PlannerOption
   return plan_with(lo);
 }
 
+// A schedule of the DP for the budget B (1 + k / 16), brought under B by
+// RecomputeToFit: in one step (k = 1), or through B (1 + m / 16) for m =
+// k - 1 down to 0 with TradeRecomputations at each intermediate budget, so
+// that each step drops little and the trades can undo a poor drop before
+// the next. kNotFound where some step finds no drop.
+absl::StatusOr<std::vector<Instruction>> DescendToBudget(const Graph& graph,
+                                                         std::vector<Instruction> instructions,
+                                                         int64_t budget, int k) {
+  for (int m = k - 1; m >= 0; --m) {
+    const int64_t step =
+        static_cast<int64_t>(budget + static_cast<__int128>(budget) * m / 16);
+    absl::StatusOr<KeptSchedule> fit = RecomputeToFit(graph, std::move(instructions), step);
+    if (!fit.ok()) return fit.status();
+    instructions = std::move(fit->instructions);
+    if (m > 0) {
+      absl::StatusOr<KeptSchedule> traded = TradeRecomputations(graph, instructions, step);
+      if (!traded.ok()) return traded.status();
+      instructions = std::move(traded->instructions);
+    }
+  }
+  return instructions;
+}
+
 }  // namespace
 
 const std::vector<std::string>& PlannerNames() {
@@ -183,10 +206,11 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
       // that recomputes more can leave more room for the keep pass; those
       // at budgets above B recompute less, and RecomputeToFit may bring
       // them under B by dropping tensors across their peaks and
-      // recomputing them. Try B, then B (1 - k / 16), then B (1 + k / 16)
-      // for k = 1..kKeepTries-1, and keep the least recompute after the
-      // keep pass and the trades of TradeRecomputations (the first on
-      // ties).
+      // recomputing them (DescendToBudget: in one step, and for k >= 2
+      // also in steps of B / 16). Try B, then B (1 - k / 16), then
+      // B (1 + k / 16) for k = 1..kKeepTries-1, and keep the least
+      // recompute after the keep pass and the trades of
+      // TradeRecomputations (the first on ties).
       constexpr int kKeepTries = 8;
       absl::StatusOr<KeptSchedule> best =
           TradeRecomputations(graph, schedule->instructions, o.budget_bytes());
@@ -204,18 +228,25 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
           }
           absl::StatusOr<Schedule> s = Emit(context, *t, o);
           if (!s.ok()) return s.status();
-          std::vector<Instruction> within = std::move(s->instructions);
-          if (sign > 0) {
-            absl::StatusOr<KeptSchedule> fit =
-                RecomputeToFit(graph, std::move(within), o.budget_bytes());
+          // Below B: the schedule as it is. Above B: brought under B in
+          // one step, and (k >= 2) in steps of B / 16 with the trades at
+          // each (a descent that can keep what one step drops).
+          std::vector<std::vector<Instruction>> candidates;
+          if (sign < 0) candidates.push_back(std::move(s->instructions));
+          for (bool gradual : {false, true}) {
+            if (sign < 0 || (gradual && k < 2)) continue;
+            absl::StatusOr<std::vector<Instruction>> fit =
+                DescendToBudget(graph, s->instructions, o.budget_bytes(), gradual ? k : 1);
             if (absl::IsNotFound(fit.status())) continue;
             if (!fit.ok()) return fit.status();
-            within = std::move(fit->instructions);
+            candidates.push_back(*std::move(fit));
           }
-          absl::StatusOr<KeptSchedule> kept =
-              TradeRecomputations(graph, within, o.budget_bytes());
-          if (!kept.ok()) return kept.status();
-          if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
+          for (const std::vector<Instruction>& within : candidates) {
+            absl::StatusOr<KeptSchedule> kept =
+                TradeRecomputations(graph, within, o.budget_bytes());
+            if (!kept.ok()) return kept.status();
+            if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
+          }
         }
       }
       schedule->instructions = std::move(best->instructions);
