@@ -106,18 +106,24 @@ std::vector<RecomputePair> RecomputePairs(const Graph& graph,
   return pairs;
 }
 
-// The COMPUTE ancestors of t that must be computed again for a FORWARD t
-// right before instruction j: t's inputs not resident there, their inputs
-// not resident there, and so on; inputs before consumers (post-order).
-std::vector<NodeId> MissingAncestors(const Graph& graph,
-                                     const std::vector<Instruction>& instructions, size_t j,
-                                     NodeId t) {
-  std::vector<char> resident(graph.num_nodes(), 0);
-  for (size_t x = 0; x < j; ++x) {
+// Applies instructions [from, to) to a resident set (one flag per node).
+void AdvanceResident(const std::vector<Instruction>& instructions, size_t from, size_t to,
+                     std::vector<char>* resident) {
+  for (size_t x = from; x < to; ++x) {
     const Instruction& in = instructions[x];
-    if (in.op == Op::kForward) resident[in.node] = 1;
-    if (in.op == Op::kFree) resident[in.node] = 0;
+    if (in.op == Op::kForward) (*resident)[in.node] = 1;
+    if (in.op == Op::kFree) (*resident)[in.node] = 0;
   }
+}
+
+// The COMPUTE ancestors of t that must be computed again for a FORWARD t
+// right before instruction j, given `resident`, the resident set before
+// instruction k <= j: t's inputs not resident before j, their inputs not
+// resident there, and so on; inputs before consumers (post-order).
+std::vector<NodeId> MissingAncestors(const Graph& graph,
+                                     const std::vector<Instruction>& instructions,
+                                     std::vector<char> resident, size_t k, size_t j, NodeId t) {
+  AdvanceResident(instructions, k, j, &resident);
   std::vector<NodeId> missing;
   std::vector<char> seen(graph.num_nodes(), 0);
   auto visit = [&](auto&& self, NodeId v) -> void {
@@ -197,11 +203,7 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
   while (excess > 0) {
     // Tensors resident at k (before k's own effect) that k does not touch.
     std::vector<char> resident(graph.num_nodes(), 0);
-    for (int64_t x = 0; x < k; ++x) {
-      const Instruction& in = instructions[x];
-      if (in.op == Op::kForward) resident[in.node] = 1;
-      if (in.op == Op::kFree) resident[in.node] = 0;
-    }
+    AdvanceResident(instructions, 0, static_cast<size_t>(k), &resident);
     struct Candidate {
       int64_t cost, bytes;
       NodeId t;
@@ -230,7 +232,8 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
       std::vector<NodeId> missing;
       int64_t cost = 0;
       if (kind == 2) {
-        missing = MissingAncestors(graph, instructions, static_cast<size_t>(j), t);
+        missing = MissingAncestors(graph, instructions, resident, static_cast<size_t>(k),
+                                   static_cast<size_t>(j), t);
         cost = graph.forward_cost(t);
         for (NodeId u : missing) cost += graph.forward_cost(u);
       }
