@@ -27,6 +27,8 @@ ABSL_FLAG(std::string, runtime_machine, "", "One-line description of the timing 
 ABSL_FLAG(std::string, replay_fidelity, "", "replay_fidelity byte-stable CSV.");
 ABSL_FLAG(std::string, exact_scaling, "", "exact_scaling CSV (committed wall clock).");
 ABSL_FLAG(std::string, exact_scaling_machine, "", "One-line description of its machine.");
+ABSL_FLAG(std::string, exact_cross_check, "",
+          "exact_cross_check CSV (committed opt-in MILP-vs-search runs).");
 ABSL_FLAG(std::string, gpu_replay, "", "GPU replay_bench CSV (committed, tools/gpu).");
 ABSL_FLAG(std::string, gpu_torch, "", "GPU torch_replay CSV (committed, tools/gpu).");
 ABSL_FLAG(std::string, real_models, "", "real_models summary CSV (real_models_summary.csv).");
@@ -61,6 +63,8 @@ absl::Status Run() {
     in.runtime_machine = std::string(absl::StripAsciiWhitespace(*text));
   }
   for (auto [flag, slot] : {std::pair{absl::GetFlag(FLAGS_exact_scaling), &in.exact_scaling_csv},
+                            std::pair{absl::GetFlag(FLAGS_exact_cross_check),
+                                      &in.exact_cross_check_csv},
                             std::pair{absl::GetFlag(FLAGS_replay_fidelity), &in.replay_fidelity_csv},
                             std::pair{absl::GetFlag(FLAGS_gpu_replay), &in.gpu_replay_csv},
                             std::pair{absl::GetFlag(FLAGS_gpu_torch), &in.gpu_torch_csv}}) {
@@ -103,6 +107,7 @@ int main(int argc, char** argv) {
       "usage: gen_paper_tex --out_dir=DIR [--random_dags=F] [--compare=F] [--gap=F]\n"
       "       [--exact=F] [--frontier=F] [--runtime=F --runtime_machine=TXT]\n"
       "       [--replay_fidelity=CSV] [--exact_scaling=CSV --exact_scaling_machine=TXT]\n"
+      "       [--exact_cross_check=CSV]\n"
       "       [--gpu_replay=CSV [--gpu_torch=CSV]]\n"
       "       [--real_models=CSV --real_models_max_batch=CSV --real_models_points=CSV]");
   absl::ParseCommandLine(argc, argv);

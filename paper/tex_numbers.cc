@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -602,6 +603,43 @@ void ExactScaling(const std::string& text, const std::string& machine, Macros* m
 }
 
 // --------------------------------------------------------------------------
+// exact_cross_check (committed: the opt-in MILP-vs-search cross-checks)
+
+void ExactCrossCheck(const std::string& text, Macros* m) {
+  m->Comment("exact_cross_check (opt-in MILP == exhaustive runs, committed)");
+  Csv csv = ParseCsv(text);
+  for (const char* c : {"variant", "seed", "compute_nodes", "breakpoints", "seconds"}) {
+    if (!csv.col.count(c)) return;
+  }
+  int64_t graphs = 0, breakpoints = 0, nine_or_more = 0;
+  int64_t min_nodes = std::numeric_limits<int64_t>::max(), max_nodes = 0;
+  double total_seconds = 0, max_seconds = 0;
+  for (const auto& f : csv.rows) {
+    int64_t nodes = 0, points = 0;
+    double seconds = 0;
+    if (!absl::SimpleAtoi(csv.At(f, "compute_nodes"), &nodes) ||
+        !absl::SimpleAtoi(csv.At(f, "breakpoints"), &points) ||
+        !absl::SimpleAtod(csv.At(f, "seconds"), &seconds)) {
+      continue;
+    }
+    ++graphs;
+    breakpoints += points;
+    nine_or_more += nodes >= 9;
+    min_nodes = std::min(min_nodes, nodes);
+    max_nodes = std::max(max_nodes, nodes);
+    total_seconds += seconds;
+    max_seconds = std::max(max_seconds, seconds);
+  }
+  m->Add("XCGraphs", Int(graphs));
+  m->Add("XCBreakpoints", Int(breakpoints));
+  m->Add("XCNineOrMore", Int(nine_or_more));
+  m->Add("XCMinNodes", graphs > 0 ? Int(min_nodes) : Missing());
+  m->Add("XCMaxNodes", graphs > 0 ? Int(max_nodes) : Missing());
+  m->Add("XCMaxMinutes", graphs > 0 ? Fixed(max_seconds / 60, 0) : Missing());
+  m->Add("XCHours", graphs > 0 ? Fixed(total_seconds / 3600, 1) : Missing());
+}
+
+// --------------------------------------------------------------------------
 // gpu_replay (committed GPU measurement, tools/gpu)
 
 double Number(const std::string& field) {
@@ -810,6 +848,7 @@ std::map<std::string, std::string> GenerateTex(const PaperInputs& in) {
   if (in.exact_scaling_csv) {
     ExactScaling(*in.exact_scaling_csv, in.exact_scaling_machine, &m, &files);
   }
+  if (in.exact_cross_check_csv) ExactCrossCheck(*in.exact_cross_check_csv, &m);
   if (in.gpu_replay_csv) GpuReplay(*in.gpu_replay_csv, in.gpu_torch_csv, &m, &files);
   m.Comment("configuration, from the specs");
   for (const auto& [section, results] : sections) {

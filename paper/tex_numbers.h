@@ -36,6 +36,9 @@ struct PaperInputs {
   // experiments/results/exact_scaling.csv and its machine line (committed).
   std::optional<std::string> exact_scaling_csv;
   std::string exact_scaling_machine;
+  // experiments/results/exact_cross_check.csv (committed): the graphs on
+  // which the opt-in cross-checks found MILP == exhaustive search.
+  std::optional<std::string> exact_cross_check_csv;
   // experiments/results/gpu_replay/{replay_bench,torch}.csv (committed GPU
   // measurement of tools/gpu; the second is optional).
   std::optional<std::string> gpu_replay_csv;

@@ -96,6 +96,27 @@ TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
   EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFGradientsMatchPct}{100}"));
 }
 
+// The committed cross-check log: comment lines skipped, one row per graph;
+// a row that does not parse is not counted.
+TEST(GenerateTexTest, ExactCrossCheckMacrosFromCsv) {
+  PaperInputs in;
+  in.exact_cross_check_csv =
+      "# exact_cross_check: a comment\n"
+      "variant,seed,compute_nodes,breakpoints,seconds\n"
+      "large,1001,8,1,0.5\n"
+      "large,1002,7,3,179.5\n"
+      "xl,2001,10,2,3420.0\n"
+      "xl,2002,nine,2,1.0\n";
+  const std::string numbers = GenerateTex(in).at("numbers.tex");
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCGraphs}{3}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCBreakpoints}{6}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCNineOrMore}{1}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCMinNodes}{7}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCMaxNodes}{10}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCMaxMinutes}{57}"));
+  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCHours}{1.0}"));
+}
+
 // The GPU bundle's CSVs quote fields that hold commas; a row whose measured
 // peak differs from the simulator's, or whose gradients differ, must say
 // "no" in the table and not count as equal.

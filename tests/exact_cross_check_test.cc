@@ -8,9 +8,13 @@
 // smallest graphs its minimum-memory program must find B_0. Every MILP
 // schedule is judged by the simulator. On failure: seed, graph, budget.
 // (kMaxCompute is 6 because the time-indexed MILP is slow at tight budgets:
-// the opt-in variant exact_cross_check_large_test, 12 graphs of 7 to 8
-// nodes, takes ~9 CPU minutes in 2 shards, single graphs up to ~4; `bazel run -c opt
-// //experiments:exact_scaling` measures how far each method goes in 60 s.)
+// the opt-in variants of tests/BUILD, 43 graphs of 7 to 8 nodes and 2 of 9
+// to 10, take 0.9 hours on 2 cores, single graphs up to ~18 minutes (the
+// next seed of each did not finish in 36 and 77 minutes);
+// `bazel run -c opt //experiments:update_exact_cross_check` runs them and
+// records the graphs in experiments/results/exact_cross_check.csv, and
+// `bazel run -c opt //experiments:update_exact_scaling` measures how far each
+// method goes in 60 s.)
 #include <algorithm>
 #include <chrono>
 #include <cstdint>

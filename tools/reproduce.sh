@@ -12,7 +12,10 @@
 #
 # Not rerun here: planner_runtime_scaling (wall-clock timings; refresh it
 # with `bazel run //experiments:update_runtime_results`) and the
-# replay_fidelity timings (`bazel run //experiments:update_replay_fidelity_timing`).
+# replay_fidelity timings (`bazel run //experiments:update_replay_fidelity_timing`),
+# nor the committed exact-method runs that take up to hours:
+# `bazel run -c opt //experiments:update_exact_scaling` and
+# `bazel run -c opt //experiments:update_exact_cross_check`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TBP_WORKSPACE="$PWD"
