@@ -43,5 +43,4 @@ while [ $# -ge 2 ]; do
     "$log" >> "$tmp"
 done
 mv "$tmp" "$dest/exact_cross_check.csv"
-trap 'rm -f "$log"' EXIT
 echo "update_exact_cross_check: wrote $dest/exact_cross_check.csv" >&2

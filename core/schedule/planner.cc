@@ -232,14 +232,18 @@ absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId
           // one step, and (k >= 2) in steps of B / 16 with the trades at
           // each (a descent that can keep what one step drops).
           std::vector<std::vector<Instruction>> candidates;
-          if (sign < 0) candidates.push_back(std::move(s->instructions));
-          for (bool gradual : {false, true}) {
-            if (sign < 0 || (gradual && k < 2)) continue;
-            absl::StatusOr<std::vector<Instruction>> fit =
-                DescendToBudget(graph, s->instructions, o.budget_bytes(), gradual ? k : 1);
-            if (absl::IsNotFound(fit.status())) continue;
-            if (!fit.ok()) return fit.status();
-            candidates.push_back(*std::move(fit));
+          if (sign < 0) {
+            candidates.push_back(std::move(s->instructions));
+          } else {
+            std::vector<int> descents = {1};
+            if (k >= 2) descents.push_back(k);
+            for (int steps : descents) {
+              absl::StatusOr<std::vector<Instruction>> fit =
+                  DescendToBudget(graph, s->instructions, o.budget_bytes(), steps);
+              if (absl::IsNotFound(fit.status())) continue;
+              if (!fit.ok()) return fit.status();
+              candidates.push_back(*std::move(fit));
+            }
           }
           for (const std::vector<Instruction>& within : candidates) {
             absl::StatusOr<KeptSchedule> kept =
