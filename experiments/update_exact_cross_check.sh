@@ -10,21 +10,16 @@
 # clock (NOT reproducible). Hours on 2 cores: run it on an otherwise idle
 # machine. A disagreement fails the test, and then nothing is written.
 set -euo pipefail
-if [ -z "${BUILD_WORKSPACE_DIRECTORY:-}" ]; then
-  echo "update_exact_cross_check: run me with 'bazel run -c opt //experiments:update_exact_cross_check'" >&2
-  exit 1
-fi
-dest="$BUILD_WORKSPACE_DIRECTORY/experiments/results"
-mkdir -p "$dest"
+source "$(dirname "$(readlink -f "$0")")/update_common.sh"
+require_bazel_run "bazel run -c opt //experiments:update_exact_cross_check"
 tmp=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$tmp" "$log"' EXIT
-cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
 {
   echo "# exact_cross_check: graphs on which the MILP (CBC) and the exhaustive search agree"
   echo "# at every breakpoint budget (tests/exact_cross_check_test.cc, opt-in variants)."
   echo "# Written by experiments/update_exact_cross_check.sh; seconds are wall clock on"
-  echo "# ${cpu:-unknown CPU}, $(nproc) cores, $(uname -s) $(uname -m) (NOT reproducible)."
+  echo "# $(machine_description) (NOT reproducible)."
   echo "variant,seed,compute_nodes,breakpoints,seconds"
 } > "$tmp"
 while [ $# -ge 2 ]; do

@@ -8,15 +8,9 @@
 set -euo pipefail
 binary="$1"
 spec="$2"
-if [ -z "${BUILD_WORKSPACE_DIRECTORY:-}" ]; then
-  echo "update_exact_scaling: run me with 'bazel run -c opt //experiments:update_exact_scaling'" >&2
-  exit 1
-fi
-dest="$BUILD_WORKSPACE_DIRECTORY/experiments/results"
-mkdir -p "$dest"
+source "$(dirname "$(readlink -f "$0")")/update_common.sh"
+require_bazel_run "bazel run -c opt //experiments:update_exact_scaling"
 start=$(date +%s)
 "$binary" --spec="$spec" --csv="$dest/exact_scaling.csv" "${@:3}"
-cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
-echo "${cpu:-unknown CPU}, $(nproc) cores, $(uname -s) $(uname -m)" \
-  > "$dest/exact_scaling.machine.txt"
+machine_description > "$dest/exact_scaling.machine.txt"
 echo "update_exact_scaling: wrote $dest/exact_scaling.{csv,machine.txt} in $(( $(date +%s) - start )) s"

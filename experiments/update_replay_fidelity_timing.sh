@@ -8,14 +8,8 @@
 set -euo pipefail
 binary="$1"
 spec="$2"
-if [ -z "${BUILD_WORKSPACE_DIRECTORY:-}" ]; then
-  echo "update_replay_fidelity_timing: run me with 'bazel run //experiments:update_replay_fidelity_timing'" >&2
-  exit 1
-fi
-dest="$BUILD_WORKSPACE_DIRECTORY/experiments/results"
-mkdir -p "$dest"
+source "$(dirname "$(readlink -f "$0")")/update_common.sh"
+require_bazel_run "bazel run //experiments:update_replay_fidelity_timing"
 "$binary" --spec="$spec" --timing_csv="$dest/replay_fidelity_timing.csv" 2>/dev/null
-cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
-echo "${cpu:-unknown CPU}, $(nproc) cores, $(uname -s) $(uname -m), CPU backend" \
-  > "$dest/replay_fidelity_timing.machine.txt"
+echo "$(machine_description), CPU backend" > "$dest/replay_fidelity_timing.machine.txt"
 echo "update_replay_fidelity_timing: wrote $dest/replay_fidelity_timing.{csv,machine.txt}"

@@ -8,16 +8,10 @@
 set -euo pipefail
 binary="$1"
 spec="$2"
-if [ -z "${BUILD_WORKSPACE_DIRECTORY:-}" ]; then
-  echo "update_runtime_results: run me with 'bazel run //experiments:update_runtime_results'" >&2
-  exit 1
-fi
-dest="$BUILD_WORKSPACE_DIRECTORY/experiments/results"
-mkdir -p "$dest"
+source "$(dirname "$(readlink -f "$0")")/update_common.sh"
+require_bazel_run "bazel run //experiments:update_runtime_results"
 start=$(date +%s)
 "$binary" --spec="$spec" --csv="$dest/planner_runtime_scaling.csv" \
   --out="$dest/planner_runtime_scaling.json"
-cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
-echo "${cpu:-unknown CPU}, $(nproc) cores, $(uname -s) $(uname -m)" \
-  > "$dest/planner_runtime_scaling.machine.txt"
+machine_description > "$dest/planner_runtime_scaling.machine.txt"
 echo "update_runtime_results: wrote $dest/planner_runtime_scaling.{csv,json,machine.txt} in $(( $(date +%s) - start )) s ($(nproc) cores, $(uname -m))"
