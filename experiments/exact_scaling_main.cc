@@ -1,6 +1,6 @@
 // exact_scaling: how large a graph each exact method solves within a time
 // limit (default 60 s), per family (issue: ground truth). Wall-clock, so NOT
-// reproducible: `bazel run //experiments:update_exact_scaling` writes the
+// reproducible: `bazel run -c opt //experiments:update_exact_scaling` writes the
 // committed experiments/results/exact_scaling.csv that the paper reads.
 //
 // The spec (experiments/specs/exact_scaling.textproto) lists, per family, a
@@ -46,7 +46,7 @@ namespace tbp::experiments {
 namespace {
 
 struct Outcome {
-  std::string status;  // optimal, time_limit, too_large, infeasible, error
+  std::string status;  // optimal, time_limit, state_limit, too_large, error
   double seconds = 0;
   int64_t recompute = -1;
 };
@@ -82,7 +82,8 @@ Outcome Solve(const Graph& g, const std::vector<NodeId>& order, const std::strin
   }
   o.seconds = Seconds(start);
   if (!status.ok()) {
-    o.status = absl::IsDeadlineExceeded(status) ? "time_limit"
+    o.status = absl::IsDeadlineExceeded(status)          ? "time_limit"
+               : absl::IsResourceExhausted(status)         ? "state_limit"
                : absl::StrContains(status.message(), "at most") ? "too_large"
                                                                  : "error";
     if (o.status == "error") std::fprintf(stderr, "  %s: %s\n", planner.c_str(),
@@ -117,8 +118,9 @@ absl::Status Run() {
   std::string csv =
       "# exact_scaling: wall-clock seconds of one exact solve per graph and method (NOT "
       "reproducible)\n"
-      "# status: optimal (proven within the limit), time_limit, too_large (over the method's "
-      "node limit), skipped (a smaller graph of the family already failed)\n"
+      "# status: optimal (proven within the limit), time_limit, state_limit (the search reached "
+      "its cap on states), too_large (over the method's node limit), skipped (a smaller graph "
+      "of the family already failed)\n"
       "family,label,size,compute_nodes,method,budget_bytes,time_limit_s,status,seconds,"
       "recompute_cost\n";
   std::map<std::pair<std::string, std::string>, bool> stopped;  // (label, method)

@@ -20,6 +20,8 @@
 #include "core/graph/graph.h"
 #include "core/onnx/onnx_import.h"
 #include "core/schedule/budget_planner.h"
+#include "core/schedule/exhaustive.h"
+#include "core/schedule/milp.h"
 #include "core/schedule/plan_tree.h"
 #include "core/schedule/planner.h"
 #include "core/sim/simulator.h"
@@ -229,9 +231,12 @@ absl::Status ValidateRealModelsSpec(const proto::RealModelsSpec& spec) {
   }
   if (spec.planners().empty()) return Invalid("planners", ": at least one planner is needed");
   for (int i = 0; i < spec.planners_size(); ++i) {
-    if (spec.planners(i).options().planner() == "exact") {
+    const std::string& planner = spec.planners(i).options().planner();
+    if (planner == "exact" || planner == "exhaustive") {
       return Invalid(absl::StrCat("planners[", i, "].options.planner"),
-                     " = 'exact': the exhaustive search is for <= 16 nodes, not real models");
+                     absl::StrFormat(" = '%s': the exact planners are for at most %d COMPUTE "
+                                     "nodes (small graphs), not real models",
+                                     planner, std::min(kMilpMaxNodes, kExhaustiveMaxNodes)));
     }
   }
   if (absl::Status s = ValidateExperimentSpec(AsExperimentSpec(spec),

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/graph/graph_io.h"
 #include "gmock/gmock.h"
@@ -88,8 +89,12 @@ TEST(RealModelsTest, ValidationNamesTheField) {
   EXPECT_THAT(ValidateRealModelsSpec(spec).message(),
               HasSubstr("RealModelsSpec.reference_label = 'nope'"));
   spec = TinySpec();
-  spec.mutable_planners(0)->mutable_options()->set_planner("exact");
-  EXPECT_THAT(ValidateRealModelsSpec(spec).message(), HasSubstr("planners[0].options.planner"));
+  for (const char* exact : {"exact", "exhaustive"}) {
+    spec.mutable_planners(0)->mutable_options()->set_planner(exact);
+    EXPECT_THAT(ValidateRealModelsSpec(spec).message(),
+                HasSubstr(absl::StrCat("planners[0].options.planner = '", exact,
+                                       "': the exact planners are for at most 64")));
+  }
   spec = TinySpec();
   spec.mutable_planners(2)->set_budget_fractions(0, 2.0);
   EXPECT_THAT(ValidateRealModelsSpec(spec).message(), HasSubstr("RealModelsSpec.planners[2]"));

@@ -51,8 +51,8 @@ namespace tbp::experiments {
 // ---------------------------------------------------------------------------
 // Experiments
 
-// One per experiment binary. The three sweeps share one runner and one CSV
-// layout; they differ only in their specs.
+// One per experiment binary. All five share one runner; they differ in their
+// specs and in the CSV layout each writes (LayoutFor).
 enum class ExperimentKind {
   kRandomDags,            // random_dags: every regime, tiny-backprop's plans
   kCompareCheckpointing,  // compare_checkpointing: planners x knobs

@@ -2,7 +2,7 @@
 # bazel run -c opt //experiments:update_exact_scaling
 # Reruns exact_scaling (wall-clock, NOT reproducible) and rewrites the
 # committed experiments/results/exact_scaling.csv and
-# exact_scaling.machine.txt, which the paper reads. Takes up to ~30 min
+# exact_scaling.machine.txt, which the paper reads. Takes ~16 min on 2 cores
 # (each family stops at the first size a method cannot solve in 60 s);
 # run it on an otherwise idle machine.
 set -euo pipefail

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end tests of the tbp CLI: every subcommand on every family, JSON
-# keys, and bad input (named error, exit != 0, no output file written).
+# End-to-end tests of the tbp CLI: every subcommand but import (see
+# import_cli_test.sh) on every family, the exact planners, JSON keys, and bad
+# input (named error, exit != 0, no output file written).
 set -uo pipefail
 TBP="${TEST_SRCDIR}/tiny_backprop/core/cli/tbp"
 T="${TEST_TMPDIR:-$(mktemp -d)}"
@@ -60,6 +61,39 @@ kpeak=$(echo "$kept" | json_field peak_bytes)
 [ -n "$kpeak" ] && [ "$kpeak" -le 8 ] || fail "keep_recomputed peak $kpeak > 8"
 [ "$(echo "$kept" | json_field recompute_cost)" -le "$(echo "$plain" | json_field recompute_cost)" ] \
   || fail "keep_recomputed recomputes more"
+
+# The exact planners on a 6-node unit chain at 5 bytes (store-all needs 8,
+# the minimum is 4), where every schedule recomputes: the MILP (proven
+# optimal, its bound = its cost) and the search agree, both peaks fit, and
+# the budget planner on every order recomputes no less.
+"$TBP" generate --family=chain --nodes=6 --out="$T/c6.textproto" >/dev/null \
+  || fail "generate chain 6"
+milp=$("$TBP" plan --graph="$T/c6.textproto" --planner=exact --budget_bytes=5 \
+  --time_limit_s=60 --format=json) || fail "plan exact"
+search=$("$TBP" plan --graph="$T/c6.textproto" --planner=exhaustive --budget_bytes=5 \
+  --format=json) || fail "plan exhaustive"
+[[ "$milp" == *'"proven_optimal": true'* ]] || fail "exact: not proven optimal: $milp"
+[[ "$milp" == *'"horizon_certified": true'* ]] || fail "exact: horizon not certified"
+cost=$(echo "$milp" | json_field recompute_cost)
+[ -n "$cost" ] && [ "$cost" -gt 0 ] || fail "exact: recompute_cost '$cost'"
+[ "$(echo "$milp" | json_field recompute_lower_bound)" = "$cost" ] || fail "exact: bound != cost"
+[ "$(echo "$search" | json_field recompute_cost)" = "$cost" ] || fail "exhaustive != exact"
+for out in "$milp" "$search"; do
+  [ "$(echo "$out" | json_field peak_bytes)" -le 5 ] || fail "exact planners: peak > 5"
+done
+has "optimality               proven optimal" -- \
+  "$TBP" plan --graph="$T/c6.textproto" --planner=exact --budget_bytes=5 \
+  || fail "exact: text report"
+all=$("$TBP" plan --graph="$T/c6.textproto" --planner=budget --budget_bytes=5 \
+  --order=best_of_all --format=json) || fail "plan best_of_all"
+[ "$(echo "$all" | json_field recompute_cost)" -ge "$cost" ] \
+  || fail "best_of_all recomputes less than the optimum"
+expect_error "exact without budget" "budget_bytes is missing" "" -- \
+  "$TBP" plan --graph="$T/c6.textproto" --planner=exact
+expect_error "negative time limit" "time_limit_s = -1" "" -- \
+  "$TBP" plan --graph="$T/c6.textproto" --planner=exact --budget_bytes=5 --time_limit_s=-1
+expect_error "negative max_forwards" "max_forwards = -2" "" -- \
+  "$TBP" plan --graph="$T/c6.textproto" --planner=exact --budget_bytes=5 --max_forwards=-2
 
 # A hand-written schedule, in text format.
 cat > "$T/tiny.textproto" <<'G'

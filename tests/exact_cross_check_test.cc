@@ -41,8 +41,9 @@ using testing_graphs::MustBuild;
 using testing_graphs::RandomDagOptions;
 using testing_graphs::RandomDagProto;
 
-// Two variants of this file (tests/BUILD): the default, and a "large" one
-// compiled with other sizes, sharded by seed.
+// Three variants of this file (tests/BUILD): the default, and the opt-in
+// "large" and "xl" ones, compiled with other seeds and sizes and sharded by
+// seed.
 #ifndef TBP_XC_SEEDS
 #define TBP_XC_SEEDS 200
 #define TBP_XC_MIN_COMPUTE 2

@@ -403,8 +403,8 @@ std::vector<LowerBound> AllLowerBounds(const Graph& graph,
         {"gradient_frontier", Saturate(std::max(*frontier, skip_best)),
          absl::StrFormat("Whatever order BACKWARD runs in, some BACKWARD holds its node, its "
                          "COMPUTE inputs, their gradients and every gradient made but not yet "
-                         "consumed: at least %d bytes (least over all %d backward orders, by "
-                         "search).",
+                         "consumed: at least %d bytes (least over every backward order of the "
+                         "%d COMPUTE nodes, by search).",
                          Saturate(*frontier), graph.compute_nodes().size())});
   } else {
     bounds.push_back(

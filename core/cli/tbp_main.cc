@@ -20,7 +20,7 @@
 
 // Common.
 ABSL_FLAG(std::string, graph, "", "Graph file (.textproto/.pbtxt/.json/.pb/.binpb). "
-          "[analyze, plan, simulate, bounds]");
+          "[analyze, plan, simulate, bounds, replay]");
 ABSL_FLAG(std::string, out, "", "Output file; format by extension. generate, import: the "
           "graph (required); plan: the schedule (optional).");
 ABSL_FLAG(std::string, onnx, "", "[import] ONNX model file (.onnx).");
@@ -60,9 +60,9 @@ ABSL_FLAG(double, cost_per_byte, 0, "[generate] forward_cost per output byte (0:
 ABSL_FLAG(double, backward_factor, 0, "[generate] backward_cost / forward_cost (0: 2).");
 
 // plan.
-ABSL_FLAG(std::string, planner, "", "[plan] store_all, periodic, revolve, interval_tree, "
+ABSL_FLAG(std::string, planner, "", "[plan, replay] store_all, periodic, revolve, interval_tree, "
           "budget, exact (MILP by CBC, <= 64 COMPUTE nodes), exhaustive (<= 64, state-limited).");
-ABSL_FLAG(std::string, order, "best", "[plan] Order: best, kahn, dfs, greedy, local_search, best_of_all, "
+ABSL_FLAG(std::string, order, "best", "[plan, replay] Order: best, kahn, dfs, greedy, local_search, best_of_all, "
           "as_given.");
 ABSL_FLAG(int64_t, budget_bytes, 0, "[plan] Memory budget in bytes (budget; revolve without "
           "--slots).");
@@ -106,6 +106,8 @@ constexpr char kUsage[] =
     "            verdict, lower bounds and upper bounds.\n"
     "  plan      --graph=FILE --planner=NAME [--budget_bytes=N] [--slots=S]\n"
     "            [--segment_length=K] [--block_size=B] [--arity=A] [--order=O]\n"
+    "            [--max_blocks=K] [--memory_levels=L] [--keep_recomputed]\n"
+    "            [--time_limit_s=T] [--max_forwards=F]\n"
     "            [--out=SCHEDULE_FILE] [--format=json]\n"
     "            Plan a schedule, judge it with the simulator, report.\n"
     "  simulate  --graph=FILE --schedule=FILE [--format=json]\n"

@@ -25,7 +25,6 @@ struct Local {
   std::vector<NodeId> id;           // Local index -> node id.
   std::vector<int64_t> bytes, fwd;
   std::vector<Mask> inputs, consumers;  // COMPUTE neighbours as masks.
-  std::vector<uint8_t> output;
 };
 
 Local Localize(const Graph& g) {
@@ -40,7 +39,6 @@ Local Localize(const Graph& g) {
     const NodeId v = l.id[i];
     l.bytes.push_back(g.output_bytes(v));
     l.fwd.push_back(g.forward_cost(v));
-    l.output.push_back(g.is_output(v));
     Mask in = 0, out = 0;
     for (NodeId u : g.inputs(v)) if (local[u] >= 0) in |= Mask{1} << local[u];
     for (NodeId w : g.consumers(v)) out |= Mask{1} << local[w];

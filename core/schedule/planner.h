@@ -25,8 +25,9 @@ const std::vector<std::string>& PlannerNames();
 // Checks every field against its documented range (independent of any
 // graph). kInvalidArgument naming the field and value: unknown planner,
 // negative budget/slots/segment_length/block_size/max_blocks/memory_levels,
-// arity 1, negative or non-finite time limit, a missing budget for budget
-// and exact, neither slots nor budget for revolve.
+// arity 1, negative or non-finite time limit, negative max_forwards, a
+// missing budget for budget, exact and exhaustive, neither slots nor budget
+// for revolve.
 absl::Status ValidatePlannerOptions(const proto::PlannerOptions& options);
 
 // Plans on `order` (validated: a topological permutation of the COMPUTE

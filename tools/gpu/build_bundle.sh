@@ -21,7 +21,7 @@ with_cublas=0
 for arg in "$@"; do
   case "$arg" in
     --with-cublas) with_cublas=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
     *) out="$(realpath -m "$arg")" ;;
   esac
 done

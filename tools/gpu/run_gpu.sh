@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
     --results) results="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "run_gpu: unknown argument $1 (see --help)" >&2; exit 1 ;;
   esac
 done
