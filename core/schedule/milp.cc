@@ -26,8 +26,6 @@ struct Local {
   std::vector<NodeId> id;
   std::vector<int64_t> bytes, fwd;
   std::vector<std::vector<int>> inputs, consumers;  // Distinct, COMPUTE only.
-  // Bit u of ancestors[v]: u is a COMPUTE ancestor of v (n <= 64).
-  std::vector<uint64_t> ancestors;
 };
 
 Local Localize(const Graph& g) {
@@ -46,19 +44,6 @@ Local Localize(const Graph& g) {
       if (local[u] >= 0) l.inputs[i].push_back(local[u]);
     }
     for (NodeId w : g.consumers(v)) l.consumers[i].push_back(local[w]);
-  }
-  if (l.n <= kMilpMaxNodes) {
-    // Local indices need not be topological: propagate to a fixed point.
-    l.ancestors.assign(l.n, 0);
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (int v = 0; v < l.n; ++v) {
-        uint64_t a = l.ancestors[v];
-        for (int u : l.inputs[v]) a |= (uint64_t{1} << u) | l.ancestors[u];
-        changed |= a != l.ancestors[v];
-        l.ancestors[v] = a;
-      }
-    }
   }
   return l;
 }
@@ -93,7 +78,6 @@ class Program {
         for (int v = 0; v < n; ++v) integer_[Col(blk, t, v)] = true;
       }
     }
-    FixTimeWindows();
     int64_t total_bytes = 0;
     for (int64_t b : l.bytes) total_bytes += b;
     if (min_memory) {
@@ -191,33 +175,6 @@ class Program {
         for (int v = 0; v < n; ++v) Add(Col(kF, t, v), static_cast<double>(l.fwd[v]));
       }
       Close(static_cast<double>(min_cost), max_cost >= 0 ? static_cast<double>(max_cost) : kInf);
-    }
-  }
-
-  // (10) Time windows, implied by (3)-(7) and fixed as bounds (0-based
-  // steps; A(v) = the COMPUTE ancestors of v, D(v) its descendants):
-  // FORWARD v comes after a FORWARD of each of A(v), and is followed by at
-  // least BACKWARD v and one BACKWARD of each of A(v); BACKWARD v comes after
-  // the BACKWARD of each of D(v) and a FORWARD of v, of D(v) and of every
-  // ancestor of those, and is followed by the BACKWARDs of A(v).
-  void FixTimeWindows() {
-    const int n = l_.n;
-    for (int v = 0; v < n; ++v) {
-      const int num_ancestors = __builtin_popcountll(l_.ancestors[v]);
-      uint64_t descendants = 0;
-      for (int w = 0; w < n; ++w) {
-        if (l_.ancestors[w] >> v & 1) descendants |= uint64_t{1} << w;
-      }
-      uint64_t forwarded_first = (uint64_t{1} << v) | descendants | l_.ancestors[v];
-      for (int w = 0; w < n; ++w) {
-        if (descendants >> w & 1) forwarded_first |= l_.ancestors[w];
-      }
-      const int earliest_backward =
-          __builtin_popcountll(forwarded_first) + __builtin_popcountll(descendants);
-      for (int t = 0; t < T_; ++t) {
-        if (t < num_ancestors || t > T_ - 2 - num_ancestors) hi_[Col(kF, t, v)] = 0;
-        if (t < earliest_backward || t > T_ - 1 - num_ancestors) hi_[Col(kB, t, v)] = 0;
-      }
     }
   }
 

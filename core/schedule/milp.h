@@ -18,12 +18,7 @@
 //   (6) b[t][v] <= d[t-1][w] for every COMPUTE consumer w  (gradient complete)
 //   (7) r[t][v] + d[t-1][v] <= 1        (no FORWARD or residency after BACKWARD)
 //   (8) G[t][u] >= d[t][w] - d[t-1][u] for every consumer w, G[t][u] >= b[t][u]
-//   (9) sum_v output_bytes(v) * (r[t][v] + G[t][v]) <= budget for every t;
-//  (10) time windows implied by (2)-(7), fixed as variable bounds: FORWARD v
-//       not before a FORWARD of each ancestor nor after the last step that
-//       leaves room for BACKWARD v and its ancestors' BACKWARDs, likewise for
-//       BACKWARD v (they cut CBC's time by about a quarter on the cross-check
-//       graphs and exclude no schedule).
+//   (9) sum_v output_bytes(v) * (r[t][v] + G[t][v]) <= budget for every t.
 // Objective: minimise sum forward_cost(v) * f[t][v]. The memory sample of
 // step t in (9) is exactly the simulator's: the resident set of the step (v
 // and its inputs included) plus every gradient buffer that exists then (8):
