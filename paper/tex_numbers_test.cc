@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "experiments/runner.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -15,6 +16,11 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// The line of numbers.tex that defines the macro \Res<name> as `value`.
+std::string ResMacro(const std::string& name, const std::string& value) {
+  return absl::StrCat("\\newcommand{\\Res", name, "}{", value, "}");
+}
 
 proto::RunResults RunSpec(const std::string& spec_text, experiments::ExperimentKind kind) {
   proto::ExperimentSpec spec;
@@ -65,10 +71,10 @@ TEST(GenerateTexTest, MacrosAndTablesFromResults) {
   in.random_dags = RunSpec(kCompare, experiments::ExperimentKind::kRandomDags);
   const std::map<std::string, std::string> files = GenerateTex(in);
   const std::string& numbers = files.at("numbers.tex");
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResCCGraphs}{2}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResCCRuns}{18}"));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("CCGraphs", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("CCRuns", "18")));
   // Revolve reaches the lower bound on a unit chain: gap exactly 1.
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGapChainRevolveMean}{1.00}"));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GapChainRevolveMean", "1.00")));
   EXPECT_THAT(numbers, HasSubstr("\\ResRDRandomDenseMemoryPct"));
   EXPECT_THAT(numbers, Not(HasSubstr("nan")));
   EXPECT_THAT(files.at("tab_gap.tex"), HasSubstr("random\\_dense"));
@@ -88,12 +94,12 @@ TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
       "rd,random_dag,1,8,periodic,periodic,3,0,60,64,0,1,0.200000,ok\n"
       "rd,random_dag,2,8,budget,budget,0.2,50,0,0,0,0,0.000000,infeasible budget\n";
   const std::string numbers = GenerateTex(in).at("numbers.tex");
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFRuns}{3}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFFailedRuns}{1}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFGraphs}{2}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFFamilies}{2}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFPeaksEqualPct}{67}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResRFGradientsMatchPct}{100}"));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RFRuns", "3")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RFFailedRuns", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RFGraphs", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RFFamilies", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RFPeaksEqualPct", "67")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RFGradientsMatchPct", "100")));
 }
 
 // The committed cross-check log: comment lines skipped, one row per graph;
@@ -108,13 +114,13 @@ TEST(GenerateTexTest, ExactCrossCheckMacrosFromCsv) {
       "xl,2001,10,2,3420.0\n"
       "xl,2002,nine,2,1.0\n";
   const std::string numbers = GenerateTex(in).at("numbers.tex");
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCGraphs}{3}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCBreakpoints}{6}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCNineOrMore}{1}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCMinNodes}{7}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCMaxNodes}{10}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCMaxMinutes}{57}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResXCHours}{1.0}"));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("XCGraphs", "3")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("XCBreakpoints", "6")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("XCNineOrMore", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("XCMinNodes", "7")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("XCMaxNodes", "10")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("XCMaxMinutes", "57")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("XCHours", "1.0")));
 }
 
 // The GPU bundle's CSVs quote fields that hold commas; a row whose measured
@@ -140,14 +146,14 @@ TEST(GenerateTexTest, GpuReplayTablesFromQuotedCsv) {
       "chain,8,4,checkpoint,536870912,2.6,2,2.0\n";
   const std::map<std::string, std::string> files = GenerateTex(in);
   const std::string& numbers = files.at("numbers.tex");
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRDevice}{GPU (sm\\_90, 1 GiB)}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRRuns}{3}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRNotRun}{1}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRPeaksEqual}{2}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRGradientsBitwise}{2}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRMaxTimeComputeGapPts}{5.0}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRTorchStoreAllPeakDiffPct}{1.0}"));
-  EXPECT_THAT(numbers, HasSubstr("\\newcommand{\\ResGRTorchCheckpointPeakDiffPct}{0.0}"));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GRDevice", "GPU (sm\\_90, 1 GiB)")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GRRuns", "3")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GRNotRun", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GRPeaksEqual", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GRGradientsBitwise", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GRMaxTimeComputeGapPts", "5.0")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GRTorchStoreAllPeakDiffPct", "1.0")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("GRTorchCheckpointPeakDiffPct", "0.0")));
   const std::string& table = files.at("tab_gpu_replay.tex");
   EXPECT_THAT(table, HasSubstr("chain & store\\_all & 1.0 & 1.00 & yes & 0\\% & 0\\% & yes"));
   EXPECT_THAT(table, HasSubstr("& periodic & 0.5 & 0.50 & yes & +25\\% & +20\\% & yes"));
