@@ -31,7 +31,7 @@
 #include "core/analysis/lower_bounds.h"
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/planner.h"
 #include "core/sim/simulator.h"

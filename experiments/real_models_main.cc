@@ -9,7 +9,7 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "experiments/real_models.h"
 #include "proto/real_models.pb.h"
 

@@ -42,7 +42,7 @@
 #include "core/analysis/order.h"
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "core/schedule/planner.h"
 #include "core/sim/simulator.h"
 #include "experiments/runner.h"

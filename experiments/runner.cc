@@ -24,7 +24,7 @@
 #include "core/analysis/order.h"
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "core/schedule/budget_planner.h"
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/plan_tree.h"

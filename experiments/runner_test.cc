@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_split.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "experiments/results_csv.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"

@@ -3,7 +3,7 @@
 // at the end of a long build.
 #include <string>
 
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "experiments/runner.h"
 #include "gtest/gtest.h"
 #include "proto/experiment.pb.h"

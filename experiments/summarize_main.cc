@@ -8,7 +8,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "experiments/summary.h"
 #include "proto/result.pb.h"
 

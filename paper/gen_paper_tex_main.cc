@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "paper/real_models_tex.h"
 #include "paper/tex_numbers.h"
 #include "proto/result.pb.h"

@@ -3,7 +3,7 @@
 # import_cli_test.sh) on every family, the exact planners, JSON keys, and bad
 # input (named error, exit != 0, no output file written).
 set -uo pipefail
-TBP="${TEST_SRCDIR}/tiny_backprop/core/cli/tbp"
+TBP="${TEST_SRCDIR}/tiny_backprop/cli/tbp"
 T="${TEST_TMPDIR:-$(mktemp -d)}"
 # shellcheck source=tests/cli_lib.sh
 source "${TEST_SRCDIR}/tiny_backprop/tests/cli_lib.sh"

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "core/analysis/test_graphs.h"
+#include "tests/fixtures/test_graphs.h"
 #include "core/graph/graph.h"
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/milp.h"

@@ -3,7 +3,7 @@
 # by hand), a zoo model, and bad input (named error, exit != 0, no output
 # file written).
 set -uo pipefail
-TBP="${TEST_SRCDIR}/tiny_backprop/core/cli/tbp"
+TBP="${TEST_SRCDIR}/tiny_backprop/cli/tbp"
 DATA="${TEST_SRCDIR}/tiny_backprop"
 MLP="$DATA/core/onnx/testdata/tiny_mlp.onnx"
 UNKNOWN="$DATA/core/onnx/testdata/unknown_op.onnx"

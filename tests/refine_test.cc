@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/analysis/lower_bounds.h"
-#include "core/analysis/test_graphs.h"
+#include "tests/fixtures/test_graphs.h"
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
 #include "core/schedule/exhaustive.h"

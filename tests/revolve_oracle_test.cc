@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/analysis/test_graphs.h"
+#include "tests/fixtures/test_graphs.h"
 #include "core/graph/graph.h"
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/planner.h"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "core/analysis/test_graphs.h"
+#include "tests/fixtures/test_graphs.h"
 #include "core/graph/graph.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

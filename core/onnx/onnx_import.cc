@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/graph/graph.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "core/onnx/op_costs.h"
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"

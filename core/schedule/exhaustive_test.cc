@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "core/analysis/test_graphs.h"
+#include "tests/fixtures/test_graphs.h"
 #include "core/graph/graph.h"
 #include "core/schedule/exhaustive.h"
 #include "core/sim/simulator.h"

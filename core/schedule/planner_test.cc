@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/analysis/test_graphs.h"
+#include "tests/fixtures/test_graphs.h"
 #include "core/sim/simulator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -8,15 +8,6 @@
 
 namespace tbp {
 
-const char* OpName(Op op) {
-  switch (op) {
-    case Op::kForward: return "FORWARD";
-    case Op::kFree: return "FREE";
-    case Op::kBackward: return "BACKWARD";
-  }
-  return "?";
-}
-
 proto::Schedule ScheduleToProto(const Graph& graph, const Schedule& schedule) {
   proto::Schedule p;
   p.set_graph_fingerprint(graph.Fingerprint());

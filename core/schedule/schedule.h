@@ -1,6 +1,5 @@
-// The schedule IR (DESIGN.md section 3): a flat list of FORWARD / FREE /
-// BACKWARD instructions over the COMPUTE nodes of one graph, the order the
-// planner worked on, and the options that produced it. Conversion to and
+// A planned schedule: the instructions (core/ir/instructions.h), the order
+// the planner worked on, and the options that produced it. Conversion to and
 // from proto::Schedule resolves node names and checks the graph fingerprint.
 #ifndef TBP_CORE_SCHEDULE_SCHEDULE_H_
 #define TBP_CORE_SCHEDULE_SCHEDULE_H_
@@ -12,18 +11,11 @@
 
 #include "absl/status/statusor.h"
 #include "core/graph/graph.h"
+#include "core/ir/instructions.h"
 #include "proto/planner.pb.h"
 #include "proto/schedule.pb.h"
 
 namespace tbp {
-
-enum class Op : uint8_t { kForward, kFree, kBackward };
-
-struct Instruction {
-  Op op;
-  NodeId node;
-  bool operator==(const Instruction& o) const { return op == o.op && node == o.node; }
-};
 
 // What an exact planner proved about its schedule (absent for heuristics).
 struct Optimality {
@@ -43,9 +35,6 @@ struct Schedule {
   std::vector<Instruction> instructions;
   std::optional<Optimality> optimality;  // exact and exhaustive only.
 };
-
-// "FORWARD", "FREE" or "BACKWARD".
-const char* OpName(Op op);
 
 // The proto form, with node names and the graph's fingerprint. O(size).
 proto::Schedule ScheduleToProto(const Graph& graph, const Schedule& schedule);

@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "core/graph/graph.h"
-#include "core/schedule/schedule.h"
+#include "core/ir/instructions.h"
 
 namespace tbp {
 

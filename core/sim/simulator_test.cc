@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/analysis/test_graphs.h"
+#include "tests/fixtures/test_graphs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -5,8 +5,8 @@
 //   .pb .binpb                binary wire format
 // Writes are atomic (a temporary file renamed into place), so a failed write
 // never leaves a partial output file.
-#ifndef TBP_CORE_GRAPH_GRAPH_IO_H_
-#define TBP_CORE_GRAPH_GRAPH_IO_H_
+#ifndef TBP_CORE_IO_PROTO_IO_H_
+#define TBP_CORE_IO_PROTO_IO_H_
 
 #include <string>
 
@@ -47,4 +47,4 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 }  // namespace tbp
 
-#endif  // TBP_CORE_GRAPH_GRAPH_IO_H_
+#endif  // TBP_CORE_IO_PROTO_IO_H_

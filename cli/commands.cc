@@ -1,4 +1,4 @@
-#include "core/cli/commands.h"
+#include "cli/commands.h"
 
 #include <string>
 #include <vector>
@@ -11,7 +11,7 @@
 #include "core/analysis/lower_bounds.h"
 #include "core/analysis/order.h"
 #include "core/graph/generators.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "core/onnx/onnx_import.h"
 #include "core/schedule/planner.h"
 #include "core/schedule/schedule.h"

@@ -1,8 +1,8 @@
 // The subcommands of the `tbp` CLI as library functions: each takes protos
 // and paths (never flags), returns the report to print, and writes output
 // files only on success (atomically). tbp_main.cc only parses flags.
-#ifndef TBP_CORE_CLI_COMMANDS_H_
-#define TBP_CORE_CLI_COMMANDS_H_
+#ifndef TBP_CLI_COMMANDS_H_
+#define TBP_CLI_COMMANDS_H_
 
 #include <cstdint>
 #include <string>
@@ -58,4 +58,4 @@ absl::StatusOr<std::string> RunBounds(const Graph& graph, ReportFormat format);
 
 }  // namespace tbp
 
-#endif  // TBP_CORE_CLI_COMMANDS_H_
+#endif  // TBP_CLI_COMMANDS_H_

@@ -1,4 +1,4 @@
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 
 #include <cerrno>
 #include <cstdio>

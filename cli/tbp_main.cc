@@ -1,5 +1,5 @@
 // tbp: the tiny-backprop command line. Parses flags into protos and calls
-// the library functions of core/cli/commands.h; nothing else happens here.
+// the library functions of cli/commands.h; nothing else happens here.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,9 +10,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "core/cli/commands.h"
+#include "cli/commands.h"
 #include "core/graph/generators.h"
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 #include "proto/generator.pb.h"
 #include "proto/planner.pb.h"
 #include "proto/schedule.pb.h"

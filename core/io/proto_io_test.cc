@@ -1,4 +1,4 @@
-#include "core/graph/graph_io.h"
+#include "core/io/proto_io.h"
 
 #include <cstdio>
 #include <string>
@@ -52,7 +52,7 @@ TEST_P(RoundTrip, AllFormatsPreserveTheGraph) {
 INSTANTIATE_TEST_SUITE_P(Formats, RoundTrip,
                          ::testing::Values(".textproto", ".pbtxt", ".json", ".pb", ".binpb"));
 
-TEST(GraphIoTest, JsonUsesTheDeclaredFieldNames) {
+TEST(ProtoIoTest, JsonUsesTheDeclaredFieldNames) {
   auto json = SerializeProto(Sample(), FileFormat::kJson);
   ASSERT_TRUE(json.ok());
   EXPECT_THAT(*json, HasSubstr("\"output_bytes\""));
@@ -60,7 +60,7 @@ TEST(GraphIoTest, JsonUsesTheDeclaredFieldNames) {
   EXPECT_THAT(*json, HasSubstr("\"COMPUTE\""));
 }
 
-TEST(GraphIoTest, BadInputsAreNamedErrors) {
+TEST(ProtoIoTest, BadInputsAreNamedErrors) {
   proto::Graph g;
   EXPECT_THAT(std::string(ReadProtoFile("/nonexistent/x.textproto", &g).message()),
               HasSubstr("cannot read file '/nonexistent/x.textproto'"));
@@ -76,7 +76,7 @@ TEST(GraphIoTest, BadInputsAreNamedErrors) {
               HasSubstr("truncated or corrupt"));
 }
 
-TEST(GraphIoTest, FailedWriteLeavesNoFile) {
+TEST(ProtoIoTest, FailedWriteLeavesNoFile) {
   EXPECT_FALSE(WriteProtoFile("/nonexistent_dir/out.textproto", Sample()).ok());
   EXPECT_FALSE(WriteProtoFile(TempPath("out.xml"), Sample()).ok());
   std::FILE* f = std::fopen(TempPath("out.xml").c_str(), "r");
