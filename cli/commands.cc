@@ -14,6 +14,7 @@
 #include "core/io/proto_io.h"
 #include "core/onnx/onnx_import.h"
 #include "core/schedule/planner.h"
+#include "core/schedule/registry.h"
 #include "core/schedule/schedule.h"
 #include "core/sim/simulator.h"
 #include "core/util/json.h"
@@ -260,16 +261,13 @@ absl::StatusOr<std::string> RunPlan(const Graph& graph, const proto::PlannerOpti
   if (!out_path.empty()) {
     if (absl::StatusOr<FileFormat> f = FormatForPath(out_path); !f.ok()) return f.status();
   }
-  absl::StatusOr<Schedule> schedule = Plan(graph, options);
-  if (!schedule.ok()) return schedule.status();
-  absl::StatusOr<SimResult> sim = Simulate(graph, schedule->instructions);
-  if (!sim.ok()) {
-    return absl::InternalError(absl::StrCat("planner '", options.planner(),
-                                            "' produced an invalid schedule: ", sim.status().message()));
-  }
+  absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(graph, options);
+  if (!judged.ok()) return judged.status();
+  const Schedule* schedule = &judged->schedule;
+  const SimResult* sim = &judged->sim;
   absl::StatusOr<SimResult> store_all = SimulateStoreAll(graph, schedule->order);
   if (!store_all.ok()) return store_all.status();
-  const int64_t lower = BestLowerBound(graph);
+  const int64_t lower = judged->lower_bound_bytes;
   if (!out_path.empty()) {
     if (absl::Status s = WriteProtoFile(out_path, ScheduleToProto(graph, *schedule)); !s.ok()) {
       return s;
@@ -284,12 +282,14 @@ absl::StatusOr<std::string> RunPlan(const Graph& graph, const proto::PlannerOpti
         .Add("store_all_peak_bytes", store_all->peak_bytes)
         .Add("instructions", static_cast<int64_t>(schedule->instructions.size()));
     if (used.budget_bytes() > 0) o.Add("budget_bytes", used.budget_bytes());
-    if (used.slots() > 0) o.Add("slots", used.slots());
-    if (used.segment_length() > 0) o.Add("segment_length", used.segment_length());
-    if (used.block_size() > 0) o.Add("block_size", used.block_size());
-    if (used.arity() > 0) o.Add("arity", used.arity());
-    if (used.max_blocks() > 0) o.Add("max_blocks", used.max_blocks());
-    if (used.memory_levels() > 0) o.Add("memory_levels", used.memory_levels());
+    // The planner's knobs as planned (defaults resolved), by field name.
+    for (const PlannerKnob& k : FindPlanner(used.planner())->knobs) {
+      const double v = KnobValue(used, k.field);
+      if (v == 0) continue;
+      if (k.type == KnobType::kInt) o.Add(k.field, IntKnobValue(used, k.field));
+      if (k.type == KnobType::kDouble) o.Add(k.field, v);
+      if (k.type == KnobType::kBool) o.Add(k.field, true);
+    }
     if (schedule->optimality.has_value()) {
       const Optimality& opt = *schedule->optimality;
       o.Add("proven_optimal", opt.proven_optimal)

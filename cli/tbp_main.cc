@@ -1,6 +1,8 @@
 // tbp: the tiny-backprop command line. Parses flags into protos and calls
 // the library functions of cli/commands.h; nothing else happens here.
+#include <cmath>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,9 +11,14 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/match.h"
+#include "google/protobuf/descriptor.h"
 #include "cli/commands.h"
 #include "core/graph/generators.h"
+#include "core/schedule/registry.h"
 #include "core/io/proto_io.h"
 #include "proto/generator.pb.h"
 #include "proto/planner.pb.h"
@@ -59,27 +66,9 @@ ABSL_FLAG(double, size_sigma, -1, "[generate] lognormal sigma.");
 ABSL_FLAG(double, cost_per_byte, 0, "[generate] forward_cost per output byte (0: unit costs).");
 ABSL_FLAG(double, backward_factor, 0, "[generate] backward_cost / forward_cost (0: 2).");
 
-// plan.
-ABSL_FLAG(std::string, planner, "", "[plan, replay] store_all, periodic, revolve, interval_tree, "
-          "budget, exact (MILP by CBC, <= 64 COMPUTE nodes), exhaustive (<= 64, state-limited).");
-ABSL_FLAG(std::string, order, "best", "[plan, replay] Order: best, kahn, dfs, greedy, local_search, best_of_all, "
-          "as_given.");
-ABSL_FLAG(int64_t, budget_bytes, 0, "[plan] Memory budget in bytes (budget; revolve without "
-          "--slots).");
-ABSL_FLAG(int64_t, slots, 0, "[plan] Revolve checkpoint slots.");
-ABSL_FLAG(int64_t, segment_length, 0, "[plan] Periodic segment length (default ceil(sqrt(n))).");
-ABSL_FLAG(int64_t, block_size, 0, "[plan] Interval-tree block size (default ceil(sqrt(n))).");
-ABSL_FLAG(int64_t, arity, 0, "[plan] Interval-tree arity (default 2).");
-ABSL_FLAG(int64_t, max_blocks, 0, "[plan] Budget DP: most blocks (default 128; beyond 128, long intervals split on a grid).");
-ABSL_FLAG(int64_t, memory_levels, 0, "[plan] Budget DP: most Pareto points per interval (default 2^20/blocks^2, at least 64).");
-ABSL_FLAG(double, time_limit_s, 0, "[plan] exact: time limit of the whole MILP solve, seconds (default 60); "
-          "when hit, the best schedule is reported with its bound, not proven optimal.");
-ABSL_FLAG(bool, keep_recomputed, false, "[plan] budget: after the DP, keep recomputed tensors "
-          "resident wherever the budget allows, and bring the DP's schedules for larger budgets "
-          "under it by dropping and recomputing tensors, and trade expensive recomputations for "
-          "cheaper ones (greedy post-passes; not monotone in the budget).");
-ABSL_FLAG(int64_t, max_forwards, 0, "[plan] exact: most FORWARDs the MILP considers (default "
-          "n + n(n+1)/2; it stops earlier where the certificate allows).");
+// plan, replay: --planner, --order and every planner knob are the fields
+// of proto::PlannerOptions, read by ExtractPlannerFlags (not absl flags),
+// so that the registry (core/schedule/registry.h) alone defines them.
 
 // simulate, replay.
 ABSL_FLAG(std::string, schedule, "", "[simulate, replay] Schedule file (proto/schedule.proto).");
@@ -104,11 +93,8 @@ constexpr char kUsage[] =
     "  analyze   --graph=FILE [--format=json]\n"
     "            Orders compared, frontier profile, height-compressibility\n"
     "            verdict, lower bounds and upper bounds.\n"
-    "  plan      --graph=FILE --planner=NAME [--budget_bytes=N] [--slots=S]\n"
-    "            [--segment_length=K] [--block_size=B] [--arity=A] [--order=O]\n"
-    "            [--max_blocks=K] [--memory_levels=L] [--keep_recomputed]\n"
-    "            [--time_limit_s=T] [--max_forwards=F]\n"
-    "            [--out=SCHEDULE_FILE] [--format=json]\n"
+    "  plan      --graph=FILE --planner=NAME [--budget_bytes=N] [--order=O]\n"
+    "            [--KNOB=VALUE ...] [--out=SCHEDULE_FILE] [--format=json]\n"
     "            Plan a schedule, judge it with the simulator, report.\n"
     "  simulate  --graph=FILE --schedule=FILE [--format=json]\n"
     "            Judge any schedule file (hand-written ones too).\n"
@@ -118,7 +104,9 @@ constexpr char kUsage[] =
     "            --backend=cpu|cuda [--batch=N] [--format=json]\n"
     "            Execute the schedule on real tensors and compare with\n"
     "            store-all: measured vs simulated peak, time, gradients.\n\n"
-    "Errors name the offending field and value and exit with status 1.";
+    "Errors name the offending field and value and exit with status 1.\n\n"
+    "--order: best (default), kahn, dfs, greedy, local_search, best_of_all (plan on\n"
+    "each and keep the least recomputation within the budget) or as_given.\n";
 
 absl::Status GeneratorFromFlags(proto::GeneratorSpec* spec) {
   const std::string spec_path = absl::GetFlag(FLAGS_spec);
@@ -162,38 +150,138 @@ absl::Status GeneratorFromFlags(proto::GeneratorSpec* spec) {
   return absl::OkStatus();
 }
 
-absl::Status PlannerFromFlags(proto::PlannerOptions* o) {
-  o->set_planner(absl::GetFlag(FLAGS_planner));
-  if (o->planner().empty()) return absl::InvalidArgumentError("--planner is missing");
-  const std::string order = absl::GetFlag(FLAGS_order);
-  struct Name { const char* name; proto::OrderHeuristic h; } names[] = {
-      {"best", proto::ORDER_BEST}, {"kahn", proto::ORDER_KAHN}, {"dfs", proto::ORDER_DFS},
-      {"greedy", proto::ORDER_GREEDY}, {"local_search", proto::ORDER_LOCAL_SEARCH},
-      {"as_given", proto::ORDER_AS_GIVEN}, {"best_of_all", proto::ORDER_BEST_OF_ALL}};
-  bool found = false;
-  for (const Name& n : names) {
-    if (order == n.name) { o->set_order(n.h); found = true; }
+// The --FIELD=VALUE flags of proto::PlannerOptions fields, by field name.
+using PlannerFlags = std::map<std::string, std::string>;
+
+constexpr struct {
+  const char* name;
+  proto::OrderHeuristic order;
+} kOrderNames[] = {{"best", proto::ORDER_BEST},     {"kahn", proto::ORDER_KAHN},
+                   {"dfs", proto::ORDER_DFS},       {"greedy", proto::ORDER_GREEDY},
+                   {"local_search", proto::ORDER_LOCAL_SEARCH},
+                   {"as_given", proto::ORDER_AS_GIVEN},
+                   {"best_of_all", proto::ORDER_BEST_OF_ALL}};
+
+// Takes every --FIELD=VALUE (or --FIELD VALUE; a bool also --FIELD and
+// --noFIELD) whose FIELD is a proto::PlannerOptions field out of argv, up
+// to a "--", into *flags. Returns the rest for absl::ParseCommandLine.
+absl::StatusOr<std::vector<char*>> ExtractPlannerFlags(int argc, char** argv,
+                                                       PlannerFlags* flags) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Descriptor* d = proto::PlannerOptions::descriptor();
+  std::vector<char*> rest = {argv[0]};
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.rfind("-", 0) != 0) {
+      rest.push_back(argv[i]);
+      continue;
+    }
+    std::string body = arg.substr(arg.rfind("--", 0) == 0 ? 2 : 1);
+    const size_t eq = body.find('=');
+    std::string name = body.substr(0, eq);
+    bool negated = false;
+    const FieldDescriptor* f = d->FindFieldByName(name);
+    if (f == nullptr && absl::StartsWith(name, "no") && eq == std::string::npos) {
+      f = d->FindFieldByName(name.substr(2));
+      negated = f != nullptr && f->cpp_type() == FieldDescriptor::CPPTYPE_BOOL;
+      if (!negated) f = nullptr;
+    }
+    if (f == nullptr) {
+      rest.push_back(argv[i]);
+      continue;
+    }
+    std::string value;
+    if (eq != std::string::npos) {
+      value = body.substr(eq + 1);
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_BOOL) {
+      value = negated ? "false" : "true";
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+    }
+    if (flags->count(f->name()) > 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--", f->name(), " is given twice"));
+    }
+    (*flags)[f->name()] = value;
   }
-  if (!found) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--order = '", order, "': must be best, kahn, dfs, greedy, local_search, best_of_all or as_given"));
+  for (; i < argc; ++i) rest.push_back(argv[i]);
+  return rest;
+}
+
+// The planner options of the flags: --planner (required), --order (default
+// best) and each other field, parsed by its type; out-of-range numbers are
+// errors naming the flag, never wrapped. Which knobs a planner takes and
+// their ranges is ValidatePlannerOptions' job.
+absl::Status PlannerFromFlags(const PlannerFlags& flags, proto::PlannerOptions* o) {
+  using google::protobuf::FieldDescriptor;
+  auto planner = flags.find("planner");
+  if (planner == flags.end() || planner->second.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--planner is missing: choose one of ", absl::StrJoin(PlannerNames(), ", ")));
   }
-  o->set_budget_bytes(absl::GetFlag(FLAGS_budget_bytes));
-  o->set_slots(absl::GetFlag(FLAGS_slots));
-  o->set_segment_length(absl::GetFlag(FLAGS_segment_length));
-  o->set_block_size(absl::GetFlag(FLAGS_block_size));
-  o->set_arity(absl::GetFlag(FLAGS_arity));
-  o->set_max_blocks(absl::GetFlag(FLAGS_max_blocks));
-  o->set_memory_levels(absl::GetFlag(FLAGS_memory_levels));
-  o->set_time_limit_s(absl::GetFlag(FLAGS_time_limit_s));
-  o->set_max_forwards(absl::GetFlag(FLAGS_max_forwards));
-  o->set_keep_recomputed(absl::GetFlag(FLAGS_keep_recomputed));
+  const google::protobuf::Reflection* r = o->GetReflection();
+  for (const auto& [name, value] : flags) {
+    const FieldDescriptor* f = proto::PlannerOptions::descriptor()->FindFieldByName(name);
+    if (name == "order") {
+      bool found = false;
+      for (const auto& n : kOrderNames) {
+        if (value == n.name) {
+          o->set_order(n.order);
+          found = true;
+        }
+      }
+      if (!found) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--order = '", value,
+            "': must be best, kahn, dfs, greedy, local_search, best_of_all or as_given"));
+      }
+      continue;
+    }
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        r->SetString(o, f, value);
+        break;
+      case FieldDescriptor::CPPTYPE_INT64: {
+        int64_t v = 0;
+        if (!absl::SimpleAtoi(value, &v)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "--", name, " = '", value, "': not an integer in [-2^63, 2^63 - 1]"));
+        }
+        r->SetInt64(o, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_DOUBLE: {
+        double v = 0;
+        if (!absl::SimpleAtod(value, &v) || !std::isfinite(v)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--", name, " = '", value, "': not a finite number"));
+        }
+        r->SetDouble(o, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_BOOL: {
+        bool v = false;
+        if (!absl::SimpleAtob(value, &v)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--", name, " = '", value, "': must be true or false"));
+        }
+        r->SetBool(o, f, v);
+        break;
+      }
+      default:
+        return absl::InternalError(absl::StrCat("PlannerOptions.", name, ": unexpected type"));
+    }
+  }
   return absl::OkStatus();
 }
 
 // batch_given: whether --batch appeared on the command line (import tells
 // --batch=0 from no --batch).
-absl::StatusOr<std::string> Dispatch(const std::string& command, bool batch_given) {
+absl::StatusOr<std::string> Dispatch(const std::string& command, bool batch_given,
+                                     const PlannerFlags& planner_flags) {
   absl::StatusOr<ReportFormat> format = ParseReportFormat(absl::GetFlag(FLAGS_format));
   if (!format.ok()) return format.status();
   if (command == "generate") {
@@ -217,7 +305,7 @@ absl::StatusOr<std::string> Dispatch(const std::string& command, bool batch_give
   if (command == "bounds") return RunBounds(*graph, *format);
   if (command == "plan") {
     proto::PlannerOptions options;
-    if (absl::Status s = PlannerFromFlags(&options); !s.ok()) return s;
+    if (absl::Status s = PlannerFromFlags(planner_flags, &options); !s.ok()) return s;
     return RunPlan(*graph, options, absl::GetFlag(FLAGS_out), *format);
   }
   const std::string schedule_path = absl::GetFlag(FLAGS_schedule);
@@ -229,13 +317,13 @@ absl::StatusOr<std::string> Dispatch(const std::string& command, bool batch_give
     options.repeats = static_cast<int>(absl::GetFlag(FLAGS_repeats));
     options.format = *format == ReportFormat::kJson ? replay::ReplayFormat::kJson
                                                     : replay::ReplayFormat::kText;
-    const bool has_planner = !absl::GetFlag(FLAGS_planner).empty();
+    const bool has_planner = planner_flags.count("planner") > 0;
     if (has_planner == !schedule_path.empty()) {
       return absl::InvalidArgumentError("give exactly one of --schedule and --planner");
     }
     if (has_planner) {
       proto::PlannerOptions planner;
-      if (absl::Status s = PlannerFromFlags(&planner); !s.ok()) return s;
+      if (absl::Status s = PlannerFromFlags(planner_flags, &planner); !s.ok()) return s;
       return replay::RunReplayWithPlanner(*graph, planner, options);
     }
     proto::Schedule schedule;
@@ -252,7 +340,9 @@ absl::StatusOr<std::string> Dispatch(const std::string& command, bool batch_give
 }  // namespace tbp
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(tbp::kUsage);
+  static const std::string* usage =
+      new std::string(absl::StrCat(tbp::kUsage, "\n", tbp::PlannerUsage()));
+  absl::SetProgramUsageMessage(*usage);
   bool batch_given = false;
   for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
     const std::string arg = argv[i];
@@ -261,7 +351,15 @@ int main(int argc, char** argv) {
       if (arg == p || arg.rfind(p + "=", 0) == 0) batch_given = true;
     }
   }
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  tbp::PlannerFlags planner_flags;
+  absl::StatusOr<std::vector<char*>> rest =
+      tbp::ExtractPlannerFlags(argc, argv, &planner_flags);
+  if (!rest.ok()) {
+    std::fprintf(stderr, "tbp: error: %s\n", std::string(rest.status().message()).c_str());
+    return 1;
+  }
+  std::vector<char*> args =
+      absl::ParseCommandLine(static_cast<int>(rest->size()), rest->data());
   if (args.size() != 2) {
     std::fprintf(stderr, "%s\n\n%s\n", args.size() < 2 ? "tbp: missing subcommand"
                                                       : "tbp: too many arguments",
@@ -269,7 +367,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string command = args[1];
-  absl::StatusOr<std::string> out = tbp::Dispatch(command, batch_given);
+  absl::StatusOr<std::string> out = tbp::Dispatch(command, batch_given, planner_flags);
   if (!out.ok()) {
     std::fprintf(stderr, "tbp %s: error: %s\n", command.c_str(),
                  std::string(out.status().message()).c_str());

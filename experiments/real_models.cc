@@ -20,18 +20,17 @@
 #include "core/graph/graph.h"
 #include "core/onnx/onnx_import.h"
 #include "core/schedule/budget_planner.h"
-#include "core/schedule/exhaustive.h"
-#include "core/schedule/milp.h"
-#include "core/schedule/plan_tree.h"
 #include "core/schedule/planner.h"
+#include "core/schedule/planner_def.h"
+#include "core/schedule/planners/budget.h"
+#include "core/schedule/registry.h"
 #include "core/sim/simulator.h"
+#include "experiments/csv.h"
 #include "experiments/runner.h"
 #include "proto/experiment.pb.h"
 
 namespace tbp::experiments {
 namespace {
-
-constexpr int64_t kDefaultMaxBlocks = 128;
 
 bool IsIdentifier(const std::string& s) {
   if (s.empty()) return false;
@@ -46,6 +45,20 @@ bool IsIdentifier(const std::string& s) {
 
 absl::Status Invalid(const std::string& field, const std::string& rest) {
   return absl::InvalidArgumentError(absl::StrCat("RealModelsSpec.", field, rest));
+}
+
+// Planners limited to small graphs (the exact ones) are not for real
+// models. `at` is the field path of the options' owner.
+absl::Status RefuseSmallGraphPlanner(const proto::PlannerOptions& options,
+                                     const std::string& at) {
+  const PlannerDef* p = FindPlanner(options.planner());
+  if (p != nullptr && p->max_compute_nodes > 0) {
+    return Invalid(at + ".options.planner",
+                   absl::StrFormat(" = '%s': planner '%s' is for graphs of at most %d COMPUTE "
+                                   "nodes, not real models",
+                                   p->name, p->name, p->max_compute_nodes));
+  }
+  return absl::OkStatus();
 }
 
 // The spec's planner sweeps as an ExperimentSpec, so that runner.h
@@ -64,25 +77,11 @@ proto::ExperimentSpec AsExperimentSpec(const proto::RealModelsSpec& spec) {
   return e;
 }
 
-// A model imported at one batch, with its best order; the budget DP is
-// built on first use.
+// A model imported at one batch, with the planning context of its best
+// order (which keeps the budget DP of the dense curve).
 struct ModelAtBatch {
   std::unique_ptr<Graph> graph;
-  std::vector<NodeId> order;
-  std::unique_ptr<OrderContext> context;
-  std::map<int64_t, std::unique_ptr<BudgetPlanner>> budget;  // by max_blocks
-
-  absl::StatusOr<const BudgetPlanner*> Budget(int64_t max_blocks) {
-    auto it = budget.find(max_blocks);
-    if (it != budget.end()) return it->second.get();
-    absl::StatusOr<BudgetPlanner> bp = BudgetPlanner::Create(
-        *context, max_blocks, DefaultMemoryLevels(std::min<int64_t>(context->n, max_blocks)));
-    if (!bp.ok()) return bp.status();
-    auto owned = std::make_unique<BudgetPlanner>(std::move(*bp));
-    const BudgetPlanner* out = owned.get();
-    budget[max_blocks] = std::move(owned);
-    return out;
-  }
+  std::unique_ptr<PlanContext> context;
 };
 
 absl::StatusOr<std::unique_ptr<ModelAtBatch>> LoadModel(const proto::RealModel& model,
@@ -97,36 +96,11 @@ absl::StatusOr<std::unique_ptr<ModelAtBatch>> LoadModel(const proto::RealModel& 
   if (!g.ok()) return g.status();
   auto m = std::make_unique<ModelAtBatch>();
   m->graph = std::make_unique<Graph>(std::move(*g));
-  m->order = BestOrder(*m->graph).order;
-  m->context = std::make_unique<OrderContext>(*m->graph, m->order);
+  absl::StatusOr<std::unique_ptr<PlanContext>> c =
+      PlanContext::Create(*m->graph, BestOrder(*m->graph).order);
+  if (!c.ok()) return c.status();
+  m->context = *std::move(c);
   return m;
-}
-
-absl::StatusOr<SimResult> SimulateTree(const ModelAtBatch& m, const PlanTree& tree) {
-  return Simulate(*m.graph, EmitPlan(*m.context, tree));
-}
-
-// Plans `options` on the model's best order ("budget" through the shared
-// DP, with budget_bytes as given) and simulates.
-absl::StatusOr<SimResult> PlanAndSimulate(ModelAtBatch& m, const proto::PlannerOptions& options) {
-  if (options.planner() == "budget") {
-    absl::StatusOr<const BudgetPlanner*> bp =
-        m.Budget(options.max_blocks() > 0 ? options.max_blocks() : kDefaultMaxBlocks);
-    if (!bp.ok()) return bp.status();
-    absl::StatusOr<PlanTree> tree = (*bp)->PlanFor(options.budget_bytes());
-    if (!tree.ok()) return tree.status();
-    return SimulateTree(m, *tree);
-  }
-  absl::StatusOr<Schedule> s = PlanOnOrder(*m.graph, m.order, options);
-  if (!s.ok()) return s.status();
-  return Simulate(*m.graph, s->instructions);
-}
-
-std::string Field(std::string s) {
-  for (char& c : s) {
-    if (c == ',' || c == '"' || c == '\n' || c == '\r') c = ';';
-  }
-  return s;
 }
 
 struct Point {
@@ -206,6 +180,195 @@ constexpr char kMaxBatchHeader[] =
     "model,anchor_batch,planner_label,memory_limit_bytes,max_batch,capped,peak_bytes,"
     "compute_overhead,batches_tried\n";
 
+// The imports of one model, by batch (the anchor kept throughout).
+class ModelRuns {
+ public:
+  explicit ModelRuns(const proto::RealModel& model) : model_(model) {}
+
+  absl::StatusOr<ModelAtBatch*> At(int64_t batch) {
+    auto it = at_batch_.find(batch);
+    if (it != at_batch_.end()) return it->second.get();
+    absl::StatusOr<std::unique_ptr<ModelAtBatch>> m =
+        LoadModel(model_, batch, at_batch_.empty() ? &stats_ : nullptr);
+    if (!m.ok()) {
+      return absl::Status(m.status().code(), absl::StrCat("model ", model_.label(), " batch ",
+                                                          batch, ": ", m.status().message()));
+    }
+    ModelAtBatch* raw = m->get();
+    at_batch_[batch] = std::move(*m);
+    return raw;
+  }
+  const proto::RealModel& model() const { return model_; }
+  // Of the anchor batch, the first one loaded.
+  const OnnxImportStats& stats() const { return stats_; }
+  void DropAllButAnchor() {
+    for (auto it = at_batch_.begin(); it != at_batch_.end();) {
+      it = it->first == model_.batch() ? std::next(it) : at_batch_.erase(it);
+    }
+  }
+
+ private:
+  const proto::RealModel& model_;
+  std::map<int64_t, std::unique_ptr<ModelAtBatch>> at_batch_;
+  OnnxImportStats stats_;
+};
+
+Point Judge(Point p, PlanContext& context, const proto::PlannerOptions& options) {
+  absl::StatusOr<JudgedSchedule> j = PlanAndJudge(context, options);
+  if (j.ok()) {
+    p.ok = true;
+    p.peak_bytes = j->sim.peak_bytes;
+    p.overhead = j->sim.compute_overhead;
+  } else {
+    p.status = CsvField(j.status().message());
+  }
+  return p;
+}
+
+// Every run of the spec's sweeps at the anchor batch, then the budget DP's
+// dense curve (every breakpoint budget up to store-all's peak).
+absl::StatusOr<std::vector<Point>> AnchorPoints(const proto::RealModelsSpec& spec,
+                                                PlanContext& context, int64_t store_all) {
+  std::vector<Point> points;
+  for (const RunConfig& run : ExpandRuns(AsExperimentSpec(spec))) {
+    proto::PlannerOptions options = run.options;
+    if (run.budget_from_fraction) {
+      options.set_budget_bytes(
+          BudgetFromFraction(context.best_lower_bound(), store_all, run.knob_value));
+    }
+    if (run.min_feasible_budget) {
+      absl::StatusOr<const BudgetPlanner*> dp = SharedBudgetDp(context, options.max_blocks());
+      if (!dp.ok()) return dp.status();
+      options.set_budget_bytes((*dp)->MinFeasibleBytes());
+    }
+    points.push_back(Judge(Point{run.label, options.planner(), run.knob,
+                                 run.knob.empty() ? 0.0 : run.knob_value, options.budget_bytes()},
+                           context, options));
+  }
+  absl::StatusOr<const BudgetPlanner*> dp = SharedBudgetDp(context, spec.curve_max_blocks());
+  if (!dp.ok()) return dp.status();
+  for (int64_t budget : (*dp)->BreakpointBudgets()) {
+    if (budget > store_all) break;
+    proto::PlannerOptions options;
+    options.set_planner("budget");
+    options.set_budget_bytes(budget);
+    options.set_max_blocks(spec.curve_max_blocks());
+    points.push_back(Judge(Point{"budget_curve", "budget", "budget_bytes",
+                                 static_cast<double>(budget), budget},
+                           context, options));
+  }
+  return points;
+}
+
+// The goal of one model (the header's definition), as a summary row.
+void AppendGoal(const proto::RealModelsSpec& spec, const proto::RealModel& model,
+                const OnnxImportStats& stats, const Graph& graph, int64_t store_all,
+                int64_t lower_bound, const std::vector<Point>& points, std::FILE* progress,
+                std::string* summary_csv) {
+  const double cap = spec.max_compute_overhead();
+  // The goal. Ties: the first row in output order wins.
+  const Point* best = nullptr;
+  const Point* reference = nullptr;
+  for (const Point& p : points) {
+    if (!p.ok) continue;
+    if (p.overhead <= cap && (best == nullptr || p.peak_bytes < best->peak_bytes)) best = &p;
+    if (p.label == spec.reference_label() && reference == nullptr) reference = &p;
+  }
+  const Point* candidate = nullptr;
+  if (reference != nullptr) {
+    for (const Point& p : points) {
+      if (p.ok && IsCandidate(spec, p) && p.overhead <= reference->overhead &&
+          (candidate == nullptr || p.peak_bytes < candidate->peak_bytes)) {
+        candidate = &p;
+      }
+    }
+  }
+  const double best_fraction =
+      best == nullptr ? NAN : static_cast<double>(best->peak_bytes) / store_all;
+  const double ref_ratio = (reference == nullptr || candidate == nullptr)
+                               ? NAN
+                               : static_cast<double>(reference->peak_bytes) /
+                                     static_cast<double>(candidate->peak_bytes);
+  const bool memory_goal = best != nullptr && best_fraction <= spec.goal_memory_fraction();
+  const bool reference_goal = candidate != nullptr && ref_ratio >= spec.goal_reference_ratio();
+  // No valid schedule meets the memory goal: the true lower bound exceeds it.
+  const bool memory_infeasible = static_cast<double>(lower_bound) >
+                                 spec.goal_memory_fraction() * static_cast<double>(store_all);
+  absl::StrAppendFormat(
+      summary_csv, "%s,%d,%s,%d,%d,%d,%d,%d,%d,%.6f,%s,%d,%.6f,%.6f,%d,%.6f,%s,%d,%.6f,%.6f,%d,%d,%d,%d,%.6g\n",
+      model.label(), model.batch(), CsvField(model.anchor()), stats.onnx_nodes,
+      stats.compute_nodes, stats.input_nodes, graph.total_forward_cost(), store_all,
+      lower_bound, static_cast<double>(lower_bound) / static_cast<double>(store_all), best ? best->label : "", best ? best->peak_bytes : 0,
+      best ? best->overhead : 0.0, best_fraction, reference ? reference->peak_bytes : 0,
+      reference ? reference->overhead : 0.0, candidate ? candidate->label : "",
+      candidate ? candidate->peak_bytes : 0, candidate ? candidate->overhead : 0.0, ref_ratio,
+      memory_goal ? 1 : 0, reference_goal ? 1 : 0, memory_goal && reference_goal ? 1 : 0,
+      memory_infeasible ? 1 : 0, cap);
+  if (progress) {
+    std::fprintf(progress,
+                 "real_models: %s batch %lld: %d COMPUTE nodes, store-all %lld bytes, best "
+                 "within the cap %.3f of it (%s), reference/candidate %.2f\n",
+                 model.label().c_str(), static_cast<long long>(model.batch()),
+                 static_cast<int>(graph.compute_nodes().size()),
+                 static_cast<long long>(store_all), best_fraction,
+                 best ? best->label.c_str() : "-", ref_ratio);
+  }
+}
+
+// The largest batch per memory limit for one MaxBatchPlanner (the
+// header's search), as rows of the max-batch CSV.
+absl::Status AppendMaxBatch(const proto::RealModelsSpec& spec, const proto::MaxBatchPlanner& mbp,
+                            const std::vector<Point>& points, int64_t store_all,
+                            std::FILE* progress, ModelRuns* m, std::string* max_batch_csv) {
+  const proto::RealModel& model = m->model();
+  const double cap = spec.max_compute_overhead();
+  // The linear estimate: the least anchor peak of this planner (within the
+  // cap if asked), scaled.
+  int64_t anchor_peak = store_all;
+  for (const Point& p : points) {
+    if (p.ok && p.planner == mbp.options().planner() &&
+        (!mbp.within_compute_cap() || p.overhead <= cap)) {
+      anchor_peak = std::min(anchor_peak, p.peak_bytes);
+    }
+  }
+  for (int64_t limit : spec.memory_limits_bytes()) {
+    int64_t tried = 0;
+    std::map<int64_t, std::pair<int64_t, double>> fitted;  // batch -> peak, overhead
+    auto fits = [&](int64_t batch) -> absl::StatusOr<bool> {
+      ++tried;
+      absl::StatusOr<ModelAtBatch*> at = m->At(batch);
+      if (!at.ok()) return at.status();  // an import error is never "does not fit"
+      proto::PlannerOptions o = mbp.options();
+      o.set_budget_bytes(limit);  // planned within it, or judged against it
+      absl::StatusOr<JudgedSchedule> j = PlanAndJudge(*(*at)->context, o);
+      if (!j.ok()) return false;
+      if (mbp.within_compute_cap() && j->sim.compute_overhead > cap) return false;
+      fitted[batch] = {j->sim.peak_bytes, j->sim.compute_overhead};
+      return true;
+    };
+    const double scaled = static_cast<double>(limit) * static_cast<double>(model.batch()) /
+                          static_cast<double>(std::max<int64_t>(1, anchor_peak));
+    const int64_t estimate =
+        static_cast<int64_t>(std::min<double>(scaled, static_cast<double>(spec.max_batch())));
+    absl::StatusOr<std::pair<int64_t, bool>> found =
+        LargestFittingBatch(estimate, spec.max_batch(), fits);
+    if (!found.ok()) return found.status();
+    const auto [batch, capped] = *found;
+    const auto f = fitted.find(batch);
+    absl::StrAppendFormat(max_batch_csv, "%s,%d,%s,%d,%d,%d,%d,%.6f,%d\n", model.label(),
+                          model.batch(), mbp.label(), limit, batch, capped ? 1 : 0,
+                          f == fitted.end() ? 0 : f->second.first,
+                          f == fitted.end() ? 0.0 : f->second.second, tried);
+    if (progress) {
+      std::fprintf(progress, "real_models: %s %s within %lld bytes: batch %lld%s (%lld tried)\n",
+                   model.label().c_str(), mbp.label().c_str(), static_cast<long long>(limit),
+                   static_cast<long long>(batch), capped ? " (capped)" : "",
+                   static_cast<long long>(tried));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateRealModelsSpec(const proto::RealModelsSpec& spec) {
@@ -231,12 +394,10 @@ absl::Status ValidateRealModelsSpec(const proto::RealModelsSpec& spec) {
   }
   if (spec.planners().empty()) return Invalid("planners", ": at least one planner is needed");
   for (int i = 0; i < spec.planners_size(); ++i) {
-    const std::string& planner = spec.planners(i).options().planner();
-    if (planner == "exact" || planner == "exhaustive") {
-      return Invalid(absl::StrCat("planners[", i, "].options.planner"),
-                     absl::StrFormat(" = '%s': the exact planners are for at most %d COMPUTE "
-                                     "nodes (small graphs), not real models",
-                                     planner, std::min(kMilpMaxNodes, kExhaustiveMaxNodes)));
+    if (absl::Status s = RefuseSmallGraphPlanner(spec.planners(i).options(),
+                                                 absl::StrCat("planners[", i, "]"));
+        !s.ok()) {
+      return s;
     }
   }
   if (absl::Status s = ValidateExperimentSpec(AsExperimentSpec(spec),
@@ -291,13 +452,9 @@ absl::Status ValidateRealModelsSpec(const proto::RealModelsSpec& spec) {
       return Invalid(at + ".label", absl::StrFormat(" = '%s': must be a unique identifier",
                                                     p.label()));
     }
+    if (absl::Status s = RefuseSmallGraphPlanner(p.options(), at); !s.ok()) return s;
     proto::PlannerOptions probe = p.options();
-    if (probe.planner() == "exact") {
-      return Invalid(at + ".options.planner", " = 'exact': not for real models");
-    }
-    if (probe.planner() == "budget" || (probe.planner() == "revolve" && probe.slots() == 0)) {
-      probe.set_budget_bytes(1);
-    }
+    probe.set_budget_bytes(1);  // Each plans within the memory limit.
     if (absl::Status s = ValidatePlannerOptions(probe); !s.ok()) {
       return Invalid(at + ".options", absl::StrCat(": ", s.message()));
     }
@@ -311,191 +468,37 @@ absl::Status ValidateRealModelsSpec(const proto::RealModelsSpec& spec) {
 absl::StatusOr<RealModelsOutput> RunRealModels(const proto::RealModelsSpec& spec,
                                                std::FILE* progress) {
   if (absl::Status s = ValidateRealModelsSpec(spec); !s.ok()) return s;
-  const std::vector<RunConfig> runs = ExpandRuns(AsExperimentSpec(spec));
-  const double cap = spec.max_compute_overhead();
-  const int64_t curve_blocks =
-      spec.curve_max_blocks() > 0 ? spec.curve_max_blocks() : kDefaultMaxBlocks;
   RealModelsOutput out;
   out.points_csv = kPointsHeader;
   out.summary_csv = kSummaryHeader;
   out.max_batch_csv = kMaxBatchHeader;
-
   for (const proto::RealModel& model : spec.models()) {
-    std::map<int64_t, std::unique_ptr<ModelAtBatch>> at_batch;
-    OnnxImportStats stats;  // of the anchor batch, the first one loaded
-    auto load = [&](int64_t batch) -> absl::StatusOr<ModelAtBatch*> {
-      auto it = at_batch.find(batch);
-      if (it != at_batch.end()) return it->second.get();
-      absl::StatusOr<std::unique_ptr<ModelAtBatch>> m =
-          LoadModel(model, batch, at_batch.empty() ? &stats : nullptr);
-      if (!m.ok()) {
-        return absl::Status(m.status().code(), absl::StrCat("model ", model.label(), " batch ",
-                                                            batch, ": ", m.status().message()));
-      }
-      ModelAtBatch* raw = m->get();
-      at_batch[batch] = std::move(*m);
-      return raw;
-    };
-    absl::StatusOr<ModelAtBatch*> anchor_or = load(model.batch());
-    if (!anchor_or.ok()) return anchor_or.status();
-    ModelAtBatch& anchor = **anchor_or;
-    const Graph& graph = *anchor.graph;
-    const int64_t lower_bound = BestLowerBound(graph);
-    absl::StatusOr<SimResult> sa = SimulateStoreAll(graph, anchor.order);
+    ModelRuns m(model);
+    absl::StatusOr<ModelAtBatch*> anchor = m.At(model.batch());
+    if (!anchor.ok()) return anchor.status();
+    PlanContext& context = *(*anchor)->context;
+    absl::StatusOr<SimResult> sa = SimulateStoreAll(context);
     if (!sa.ok()) return sa.status();
     const int64_t store_all = sa->peak_bytes;
-
-    std::vector<Point> points;
-    auto record = [&](Point p, const absl::StatusOr<SimResult>& sim) {
-      if (sim.ok()) {
-        p.ok = true;
-        p.peak_bytes = sim->peak_bytes;
-        p.overhead = sim->compute_overhead;
-      } else {
-        p.status = Field(std::string(sim.status().message()));
-      }
-      points.push_back(std::move(p));
-    };
-    for (const RunConfig& run : runs) {
-      proto::PlannerOptions options = run.options;
-      if (run.budget_from_fraction) {
-        const int64_t span = std::max<int64_t>(0, store_all - lower_bound);
-        options.set_budget_bytes(lower_bound +
-                                 static_cast<int64_t>(run.knob_value * static_cast<double>(span)));
-      }
-      if (run.min_feasible_budget) {
-        absl::StatusOr<const BudgetPlanner*> bp = anchor.Budget(
-            options.max_blocks() > 0 ? options.max_blocks() : kDefaultMaxBlocks);
-        if (!bp.ok()) return bp.status();
-        options.set_budget_bytes((*bp)->MinFeasibleBytes());
-      }
-      Point p{run.label, options.planner(), run.knob, run.knob.empty() ? 0.0 : run.knob_value,
-              options.budget_bytes()};
-      absl::StatusOr<SimResult> sim = PlanAndSimulate(anchor, options);
-      if (sim.ok() && options.budget_bytes() > 0 && sim->peak_bytes > options.budget_bytes()) {
-        sim = absl::InternalError("simulated peak above the budget");
-      }
-      record(std::move(p), sim);
-    }
-    {  // The budget DP's dense curve.
-      absl::StatusOr<const BudgetPlanner*> bp = anchor.Budget(curve_blocks);
-      if (!bp.ok()) return bp.status();
-      for (int64_t budget : (*bp)->BreakpointBudgets()) {
-        if (budget > store_all) break;
-        Point p{"budget_curve", "budget", "budget_bytes", static_cast<double>(budget), budget};
-        absl::StatusOr<PlanTree> tree = (*bp)->PlanFor(budget);
-        record(std::move(p), tree.ok() ? SimulateTree(anchor, *tree)
-                                       : absl::StatusOr<SimResult>(tree.status()));
-      }
-    }
-    for (const Point& p : points) {
+    const int64_t lower_bound = context.best_lower_bound();
+    absl::StatusOr<std::vector<Point>> points = AnchorPoints(spec, context, store_all);
+    if (!points.ok()) return points.status();
+    for (const Point& p : *points) {
       absl::StrAppendFormat(&out.points_csv, "%s,%d,%s,%s,%s,%.6g,%d,%s,%d,%.6f,%.6f\n",
                             model.label(), model.batch(), p.label, p.planner, p.knob,
                             p.knob_value, p.budget_bytes, p.status, p.peak_bytes,
                             static_cast<double>(p.peak_bytes) / static_cast<double>(store_all),
                             p.overhead);
     }
-
-    // The goal. Ties: the first row in output order wins.
-    const Point* best = nullptr;
-    const Point* reference = nullptr;
-    for (const Point& p : points) {
-      if (!p.ok) continue;
-      if (p.overhead <= cap && (best == nullptr || p.peak_bytes < best->peak_bytes)) best = &p;
-      if (p.label == spec.reference_label() && reference == nullptr) reference = &p;
-    }
-    const Point* candidate = nullptr;
-    if (reference != nullptr) {
-      for (const Point& p : points) {
-        if (p.ok && IsCandidate(spec, p) && p.overhead <= reference->overhead &&
-            (candidate == nullptr || p.peak_bytes < candidate->peak_bytes)) {
-          candidate = &p;
-        }
-      }
-    }
-    const double best_fraction =
-        best == nullptr ? NAN : static_cast<double>(best->peak_bytes) / store_all;
-    const double ref_ratio = (reference == nullptr || candidate == nullptr)
-                                 ? NAN
-                                 : static_cast<double>(reference->peak_bytes) /
-                                       static_cast<double>(candidate->peak_bytes);
-    const bool memory_goal = best != nullptr && best_fraction <= spec.goal_memory_fraction();
-    const bool reference_goal = candidate != nullptr && ref_ratio >= spec.goal_reference_ratio();
-    // No valid schedule meets the memory goal: the true lower bound exceeds it.
-    const bool memory_infeasible = static_cast<double>(lower_bound) >
-                                   spec.goal_memory_fraction() * static_cast<double>(store_all);
-    absl::StrAppendFormat(
-        &out.summary_csv, "%s,%d,%s,%d,%d,%d,%d,%d,%d,%.6f,%s,%d,%.6f,%.6f,%d,%.6f,%s,%d,%.6f,%.6f,%d,%d,%d,%d,%.6g\n",
-        model.label(), model.batch(), Field(model.anchor()), stats.onnx_nodes,
-        stats.compute_nodes, stats.input_nodes, graph.total_forward_cost(), store_all,
-        lower_bound, static_cast<double>(lower_bound) / static_cast<double>(store_all), best ? best->label : "", best ? best->peak_bytes : 0,
-        best ? best->overhead : 0.0, best_fraction, reference ? reference->peak_bytes : 0,
-        reference ? reference->overhead : 0.0, candidate ? candidate->label : "",
-        candidate ? candidate->peak_bytes : 0, candidate ? candidate->overhead : 0.0, ref_ratio,
-        memory_goal ? 1 : 0, reference_goal ? 1 : 0, memory_goal && reference_goal ? 1 : 0,
-        memory_infeasible ? 1 : 0, cap);
-    if (progress) {
-      std::fprintf(progress,
-                   "real_models: %s batch %lld: %d COMPUTE nodes, store-all %lld bytes, best "
-                   "within the cap %.3f of it (%s), reference/candidate %.2f\n",
-                   model.label().c_str(), static_cast<long long>(model.batch()),
-                   static_cast<int>(graph.compute_nodes().size()),
-                   static_cast<long long>(store_all), best_fraction,
-                   best ? best->label.c_str() : "-", ref_ratio);
-    }
-
-    // Largest batch per memory limit and planner.
+    AppendGoal(spec, model, m.stats(), context.graph(), store_all, lower_bound, *points,
+               progress, &out.summary_csv);
     for (const proto::MaxBatchPlanner& mbp : spec.max_batch_planners()) {
-      // The linear estimate: the least anchor peak of this planner (within
-      // the cap if asked), scaled.
-      int64_t anchor_peak = store_all;
-      for (const Point& p : points) {
-        if (p.ok && p.planner == mbp.options().planner() &&
-            (!mbp.within_compute_cap() || p.overhead <= cap)) {
-          anchor_peak = std::min(anchor_peak, p.peak_bytes);
-        }
+      if (absl::Status s = AppendMaxBatch(spec, mbp, *points, store_all, progress, &m,
+                                          &out.max_batch_csv);
+          !s.ok()) {
+        return s;
       }
-      for (int64_t limit : spec.memory_limits_bytes()) {
-        int64_t tried = 0;
-        std::map<int64_t, std::pair<int64_t, double>> fitted;  // batch -> peak, overhead
-        auto fits = [&](int64_t batch) -> absl::StatusOr<bool> {
-          ++tried;
-          absl::StatusOr<ModelAtBatch*> m = load(batch);
-          if (!m.ok()) return m.status();  // an import error is never "does not fit"
-          proto::PlannerOptions o = mbp.options();
-          if (o.planner() == "budget" || (o.planner() == "revolve" && o.slots() == 0)) {
-            o.set_budget_bytes(limit);
-          }
-          absl::StatusOr<SimResult> sim = PlanAndSimulate(**m, o);
-          if (!sim.ok() || sim->peak_bytes > limit) return false;
-          if (mbp.within_compute_cap() && sim->compute_overhead > cap) return false;
-          fitted[batch] = {sim->peak_bytes, sim->compute_overhead};
-          return true;
-        };
-        const double scaled = static_cast<double>(limit) * static_cast<double>(model.batch()) /
-                              static_cast<double>(std::max<int64_t>(1, anchor_peak));
-        const int64_t estimate = static_cast<int64_t>(
-            std::min<double>(scaled, static_cast<double>(spec.max_batch())));
-        absl::StatusOr<std::pair<int64_t, bool>> found =
-            LargestFittingBatch(estimate, spec.max_batch(), fits);
-        if (!found.ok()) return found.status();
-        const auto [batch, capped] = *found;
-        const auto f = fitted.find(batch);
-        absl::StrAppendFormat(&out.max_batch_csv, "%s,%d,%s,%d,%d,%d,%d,%.6f,%d\n",
-                              model.label(), model.batch(), mbp.label(), limit, batch,
-                              capped ? 1 : 0, f == fitted.end() ? 0 : f->second.first,
-                              f == fitted.end() ? 0.0 : f->second.second, tried);
-        if (progress) {
-          std::fprintf(progress, "real_models: %s %s within %lld bytes: batch %lld%s (%lld tried)\n",
-                       model.label().c_str(), mbp.label().c_str(),
-                       static_cast<long long>(limit), static_cast<long long>(batch),
-                       capped ? " (capped)" : "", static_cast<long long>(tried));
-        }
-      }
-      // Keep memory bounded: drop every batch but the anchor between planners.
-      for (auto it = at_batch.begin(); it != at_batch.end();) {
-        it = it->first == model.batch() ? std::next(it) : at_batch.erase(it);
-      }
+      m.DropAllButAnchor();  // Keep memory bounded between planners.
     }
   }
   return out;

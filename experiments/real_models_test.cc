@@ -91,9 +91,11 @@ TEST(RealModelsTest, ValidationNamesTheField) {
   spec = TinySpec();
   for (const char* exact : {"exact", "exhaustive"}) {
     spec.mutable_planners(0)->mutable_options()->set_planner(exact);
-    EXPECT_THAT(ValidateRealModelsSpec(spec).message(),
-                HasSubstr(absl::StrCat("planners[0].options.planner = '", exact,
-                                       "': the exact planners are for at most 64")));
+    const absl::Status s = ValidateRealModelsSpec(spec);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(),
+                HasSubstr(absl::StrCat("planners[0].options.planner = '", exact, "': planner '",
+                                       exact, "' is for graphs of at most 64")));
   }
   spec = TinySpec();
   spec.mutable_planners(2)->set_budget_fractions(0, 2.0);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -29,8 +30,12 @@
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/plan_tree.h"
 #include "core/schedule/planner.h"
+#include "core/schedule/planner_def.h"
+#include "core/schedule/registry.h"
 #include "core/schedule/schedule.h"
 #include "core/sim/simulator.h"
+#include "core/util/check.h"
+#include "google/protobuf/descriptor.h"
 #include "experiments/results_csv.h"
 
 namespace tbp::experiments {
@@ -137,35 +142,56 @@ std::vector<int64_t> SizesOf(const proto::GraphSource& src) {
 
 // The knob lists of a sweep: (name, planners it belongs to, values).
 struct KnobList {
-  const char* name;          // the RunConfig::knob value
-  const char* field;         // the PlannerSweep field
+  std::string name;   // the RunConfig::knob value: a PlannerOptions field,
+                      // or "budget_fraction"
+  std::string field;  // the PlannerSweep field
   std::vector<std::string> planners;
   std::vector<double> values;
+  double min_value = 0, max_value = 1;  // each value's range
 };
 
+constexpr char kBudgetFraction[] = "budget_fraction";
+
+// Derived from the registry: each knob that names a sweep field (in
+// registration order), then budget_fractions for every planner that reads
+// budget_bytes (BudgetUse other than kChecked).
 std::vector<KnobList> KnobListsOf(const proto::PlannerSweep& s) {
-  auto ints = [](const auto& field) {
-    return std::vector<double>(field.begin(), field.end());
-  };
-  return {
-      {"segment_length", "segment_lengths", {"periodic"}, ints(s.segment_lengths())},
-      {"slots", "slots", {"revolve"}, ints(s.slots())},
-      {"block_size", "block_sizes", {"interval_tree"}, ints(s.block_sizes())},
-      {"arity", "arities", {"interval_tree"}, ints(s.arities())},
-      {"budget_fraction",
-       "budget_fractions",
-       {"budget", "revolve", "exact", "exhaustive"},
-       {s.budget_fractions().begin(), s.budget_fractions().end()}},
-  };
+  using google::protobuf::FieldDescriptor;
+  std::vector<KnobList> lists;
+  for (const PlannerDef* p : Planners()) {
+    for (const PlannerKnob& k : p->knobs) {
+      if (k.sweep_field.empty()) continue;
+      auto it = std::find_if(lists.begin(), lists.end(),
+                             [&](const KnobList& l) { return l.field == k.sweep_field; });
+      if (it != lists.end()) {
+        it->planners.push_back(p->name);
+        continue;
+      }
+      KnobList l{k.field, k.sweep_field, {p->name}, {}, k.min_value, k.max_value};
+      const FieldDescriptor* f = s.GetDescriptor()->FindFieldByName(k.sweep_field);
+      TBP_CHECK(f != nullptr && f->is_repeated());
+      const auto* r = s.GetReflection();
+      for (int i = 0; i < r->FieldSize(s, f); ++i) {
+        l.values.push_back(f->cpp_type() == FieldDescriptor::CPPTYPE_INT64
+                               ? static_cast<double>(r->GetRepeatedInt64(s, f, i))
+                               : r->GetRepeatedDouble(s, f, i));
+      }
+      lists.push_back(std::move(l));
+    }
+  }
+  KnobList fractions{kBudgetFraction, "budget_fractions", {}, {}, 0, 1};
+  for (const PlannerDef* p : Planners()) {
+    if (p->budget != BudgetUse::kChecked) fractions.planners.push_back(p->name);
+  }
+  fractions.values.assign(s.budget_fractions().begin(), s.budget_fractions().end());
+  lists.push_back(std::move(fractions));
+  return lists;
 }
 
 void ApplyKnob(const std::string& knob, double value, proto::PlannerOptions* o) {
-  const int64_t v = static_cast<int64_t>(value);
-  if (knob == "segment_length") o->set_segment_length(v);
-  if (knob == "slots") o->set_slots(v);
-  if (knob == "block_size") o->set_block_size(v);
-  if (knob == "arity") o->set_arity(v);
   // budget_fraction: budget_bytes is set per graph instance.
+  if (knob == kBudgetFraction) return;
+  TBP_CHECK(SetKnobValue(knob, value, o).ok());
 }
 
 std::string SweepLabel(const proto::PlannerSweep& s) {
@@ -253,18 +279,15 @@ absl::Status ValidatePlannerSweep(const proto::PlannerSweep& s, int index) {
     for (size_t i = 0; i < k.values.size(); ++i) {
       const double v = k.values[i];
       const std::string at = absl::StrFormat(".%s[%d] = %g", k.field, i, v);
-      if (std::string(k.name) == "budget_fraction") {
-        if (!std::isfinite(v) || v < 0 || v > 1) {
-          return Invalid(path, absl::StrCat(at, ": must be in [0, 1]"));
-        }
-      } else if (std::string(k.name) == "arity") {
-        if (v < 2) return Invalid(path, absl::StrCat(at, ": must be >= 2"));
-      } else if (v < 1) {
-        return Invalid(path, absl::StrCat(at, ": must be >= 1"));
+      if (!std::isfinite(v) || v < k.min_value || v > k.max_value) {
+        return Invalid(path, absl::StrCat(at, k.max_value == kNoMax
+                                                  ? absl::StrFormat(": must be >= %g", k.min_value)
+                                                  : absl::StrFormat(": must be in [%g, %g]",
+                                                                    k.min_value, k.max_value)));
       }
     }
   }
-  const bool fractions = knob != nullptr && std::string(knob->name) == "budget_fraction";
+  const bool fractions = knob != nullptr && knob->name == kBudgetFraction;
   if (s.min_feasible_budget()) {
     if (planner != "budget") {
       return Invalid(path, absl::StrFormat(".min_feasible_budget is a budget option, but "
@@ -295,7 +318,7 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 
 // Everything computed once per graph instance.
 struct InstanceAnalysis {
-  std::optional<Graph> graph;
+  std::unique_ptr<Graph> graph;  // stable address: the contexts refer to it
   BestOrderResult best;
   int64_t lower_bound_bytes = 0;
   int64_t store_all_peak_bytes = 0;
@@ -307,7 +330,8 @@ struct InstanceAnalysis {
   std::map<int64_t, int64_t> exact_recompute_at;  // budget -> least recompute
   std::map<int64_t, int64_t> exact_memory_at;     // recompute -> least peak
   std::vector<LowerBound> lower_bounds;
-  std::map<int, std::vector<NodeId>> orders;      // other heuristics, by enum
+  // Planning contexts by order heuristic (enum value); ORDER_BEST's first.
+  std::map<int, std::unique_ptr<PlanContext>> contexts;
 };
 
 absl::StatusOr<proto::Graph> LoadInstanceGraph(const GraphInstance& inst) {
@@ -353,13 +377,17 @@ absl::StatusOr<InstanceAnalysis> Analyze(const GraphInstance& inst,
                         absl::StrFormat("graph of instance %d ('%s'): %s", inst.instance_index,
                                         inst.label, g.status().message()));
   }
-  a.graph.emplace(*std::move(g));
+  a.graph = std::make_unique<Graph>(*std::move(g));
   const Graph& graph = *a.graph;
   a.order_seconds = MinSeconds(repetitions, [&] { a.best = BestOrder(graph); });
   a.lower_bound_seconds =
       MinSeconds(repetitions, [&] { a.lower_bound_bytes = BestLowerBound(graph); });
   a.lower_bounds = AllLowerBounds(graph);
-  absl::StatusOr<SimResult> sim = SimulateStoreAll(graph, a.best.order);
+  absl::StatusOr<std::unique_ptr<PlanContext>> best = PlanContext::Create(graph, a.best.order);
+  if (!best.ok()) return best.status();
+  PlanContext& best_context =
+      *a.contexts.emplace(static_cast<int>(proto::ORDER_BEST), *std::move(best)).first->second;
+  absl::StatusOr<SimResult> sim = SimulateStoreAll(best_context);
   if (!sim.ok()) {
     return absl::InternalError(absl::StrCat("store_all failed: ", sim.status().message()));
   }
@@ -380,40 +408,36 @@ absl::StatusOr<InstanceAnalysis> Analyze(const GraphInstance& inst,
   return a;
 }
 
-// The order a sweep plans on.
-absl::StatusOr<const std::vector<NodeId>*> OrderFor(proto::OrderHeuristic h, InstanceAnalysis* a) {
+// The planning context of the order a sweep plans on.
+absl::StatusOr<PlanContext*> ContextFor(proto::OrderHeuristic h, InstanceAnalysis* a) {
   // ORDER_BEST_OF_ALL plans on several orders (Execute); the best order
   // stands for it where one order is needed (min_feasible_budget).
-  if (h == proto::ORDER_UNSPECIFIED || h == proto::ORDER_BEST || h == proto::ORDER_BEST_OF_ALL) {
-    return &a->best.order;
-  }
-  auto it = a->orders.find(static_cast<int>(h));
-  if (it == a->orders.end()) {
+  if (h == proto::ORDER_UNSPECIFIED || h == proto::ORDER_BEST_OF_ALL) h = proto::ORDER_BEST;
+  auto it = a->contexts.find(static_cast<int>(h));
+  if (it == a->contexts.end()) {
     absl::StatusOr<std::vector<NodeId>> o = ChooseOrder(*a->graph, h);
     if (!o.ok()) return o.status();
-    it = a->orders.emplace(static_cast<int>(h), *std::move(o)).first;
+    absl::StatusOr<std::unique_ptr<PlanContext>> c =
+        PlanContext::Create(*a->graph, *std::move(o));
+    if (!c.ok()) return c.status();
+    it = a->contexts.emplace(static_cast<int>(h), *std::move(c)).first;
   }
-  return &it->second;
+  return it->second.get();
 }
 
 struct Executed {
   absl::Status status;  // planning / simulation outcome (the row's error)
-  Schedule schedule;
-  SimResult sim;
-  double plan_seconds = 0;
-  double simulate_seconds = 0;
+  proto::PlannerOptions options;  // what the row reports (resolved if planned)
+  JudgedSchedule judged;
 };
 
 // The smallest budget any plan of the budget planner's space fits, at the
 // options' resolution (planner.proto's defaults for zeros).
-absl::StatusOr<int64_t> MinFeasibleBudget(const Graph& graph, absl::Span<const NodeId> order,
+absl::StatusOr<int64_t> MinFeasibleBudget(PlanContext& context,
                                           const proto::PlannerOptions& options) {
-  const OrderContext context(graph, order);
-  const int64_t blocks = options.max_blocks() > 0 ? options.max_blocks() : 128;
-  const int64_t levels = options.memory_levels() > 0
-                             ? options.memory_levels()
-                             : DefaultMemoryLevels(std::min<int64_t>(context.n, blocks));
-  absl::StatusOr<BudgetPlanner> planner = BudgetPlanner::Create(context, blocks, levels);
+  const proto::PlannerOptions o = ResolvePlannerOptions(context, options);
+  absl::StatusOr<BudgetPlanner> planner =
+      BudgetPlanner::Create(context.positions(), o.max_blocks(), o.memory_levels());
   if (!planner.ok()) return planner.status();
   return planner->MinFeasibleBytes();
 }
@@ -421,46 +445,37 @@ absl::StatusOr<int64_t> MinFeasibleBudget(const Graph& graph, absl::Span<const N
 Executed Execute(proto::PlannerOptions options, bool min_feasible_budget, InstanceAnalysis* a,
                  int64_t repetitions) {
   Executed e;
-  e.schedule.options = options;  // what failed rows report
-  const Graph& graph = *a->graph;
-  absl::StatusOr<const std::vector<NodeId>*> order = OrderFor(options.order(), a);
-  if (!order.ok()) {
-    e.status = order.status();
+  e.options = options;  // what failed rows report
+  absl::StatusOr<PlanContext*> context = ContextFor(options.order(), a);
+  if (!context.ok()) {
+    e.status = context.status();
     return e;
   }
   if (min_feasible_budget) {
-    absl::StatusOr<int64_t> budget = MinFeasibleBudget(graph, **order, options);
+    absl::StatusOr<int64_t> budget = MinFeasibleBudget(**context, options);
     if (!budget.ok()) {
       e.status = budget.status();
       return e;
     }
     options.set_budget_bytes(*budget);
-    e.schedule.options = options;
+    e.options = options;
   }
-  absl::StatusOr<Schedule> s;
-  e.plan_seconds = MinSeconds(repetitions, [&] {
-    s = options.order() == proto::ORDER_BEST_OF_ALL ? Plan(graph, options)
-                                                     : PlanOnOrder(graph, **order, options);
-  });
-  if (!s.ok()) {
-    e.status = s.status();
-    return e;
+  // Repetitions (runtime scaling): the least plan and judge times.
+  for (int64_t i = 0; i < repetitions; ++i) {
+    absl::StatusOr<JudgedSchedule> j = options.order() == proto::ORDER_BEST_OF_ALL
+                                           ? PlanAndJudge(*a->graph, options)
+                                           : PlanAndJudge(**context, options);
+    if (!j.ok()) {
+      e.status = j.status();
+      return e;
+    }
+    if (i > 0) {
+      j->plan_seconds = std::min(j->plan_seconds, e.judged.plan_seconds);
+      j->judge_seconds = std::min(j->judge_seconds, e.judged.judge_seconds);
+    }
+    e.judged = *std::move(j);
   }
-  e.schedule = *std::move(s);
-  absl::StatusOr<SimResult> sim;
-  e.simulate_seconds =
-      MinSeconds(repetitions, [&] { sim = Simulate(graph, e.schedule.instructions); });
-  if (!sim.ok()) {
-    e.status = absl::InvalidArgumentError(
-        absl::StrCat("the simulator rejected the schedule: ", sim.status().message()));
-    return e;
-  }
-  e.sim = *std::move(sim);
-  if (options.budget_bytes() > 0 && e.sim.peak_bytes > options.budget_bytes()) {
-    e.status = absl::InvalidArgumentError(absl::StrFormat(
-        "the simulated peak %d bytes exceeds the budget %d bytes", e.sim.peak_bytes,
-        options.budget_bytes()));
-  }
+  e.options = e.judged.schedule.options;
   return e;
 }
 
@@ -538,81 +553,81 @@ absl::Status RunInstance(const proto::ExperimentSpec& spec, ExperimentKind kind,
     r.set_knob_value(run.knob_value);
     proto::PlannerOptions options = run.options;
     if (run.budget_from_fraction) {
-      const int64_t span = std::max<int64_t>(0, a.store_all_peak_bytes - a.lower_bound_bytes);
-      options.set_budget_bytes(a.lower_bound_bytes +
-                               static_cast<int64_t>(std::floor(run.knob_value * span)));
+      options.set_budget_bytes(
+          BudgetFromFraction(a.lower_bound_bytes, a.store_all_peak_bytes, run.knob_value));
     }
     const Executed e = Execute(options, run.min_feasible_budget, &a, repetitions);
     if (timed) {  // Wall clock: only where asked for (not reproducible).
       r.set_order_seconds(a.order_seconds);
       r.set_lower_bound_seconds(a.lower_bound_seconds);
-      r.set_plan_seconds(e.plan_seconds);
-      r.set_simulate_seconds(e.simulate_seconds);
+      r.set_plan_seconds(e.judged.plan_seconds);
+      r.set_simulate_seconds(e.judged.judge_seconds);
     }
     if (!e.status.ok()) {
-      *r.mutable_options() = e.schedule.options;
+      *r.mutable_options() = e.options;
       r.set_valid(false);
       r.set_error(std::string(e.status.message()));
       results->add_records()->Swap(&r);
       continue;
     }
     // The options the planner ran with (defaults and derived slots filled in).
-    *r.mutable_options() = e.schedule.options;
+    *r.mutable_options() = e.options;
+    const SimResult& sim = e.judged.sim;
     r.set_valid(true);
-    r.set_peak_bytes(e.sim.peak_bytes);
-    r.set_peak_activation_bytes(e.sim.peak_activation_bytes);
-    r.set_peak_gradient_bytes(e.sim.peak_gradient_bytes);
-    r.set_base_cost(e.sim.base_cost);
-    r.set_recompute_cost(e.sim.recompute_cost);
-    r.set_compute_overhead(e.sim.compute_overhead);
-    if (e.sim.peak_bytes < a.lower_bound_bytes) {
+    r.set_peak_bytes(sim.peak_bytes);
+    r.set_peak_activation_bytes(sim.peak_activation_bytes);
+    r.set_peak_gradient_bytes(sim.peak_gradient_bytes);
+    r.set_base_cost(sim.base_cost);
+    r.set_recompute_cost(sim.recompute_cost);
+    r.set_compute_overhead(sim.compute_overhead);
+    if (sim.peak_bytes < a.lower_bound_bytes) {
       return absl::InternalError(absl::StrFormat(
           "run %d: simulated peak %d bytes is below the lower bound %d bytes", r.run_index(),
-          e.sim.peak_bytes, a.lower_bound_bytes));
+          sim.peak_bytes, a.lower_bound_bytes));
     }
     if (a.has_exact) {
-      // The planned schedule fits e.sim.peak_bytes with its recompute, an
+      // The planned schedule fits sim.peak_bytes with its recompute, an
       // upper bound that prunes both searches below (and one that finds
       // nothing within it at the planned peak is the inconsistency reported
       // below).
       ExhaustiveOptions bounded;
-      bounded.recompute_upper_bound = e.sim.recompute_cost;
-      auto it = a.exact_recompute_at.find(e.sim.peak_bytes);
+      bounded.recompute_upper_bound = sim.recompute_cost;
+      auto it = a.exact_recompute_at.find(sim.peak_bytes);
       if (it == a.exact_recompute_at.end()) {
-        absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, e.sim.peak_bytes, bounded);
+        absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, sim.peak_bytes, bounded);
         if (!x.ok()) {
           return absl::InternalError(absl::StrFormat(
               "run %d: exhaustive search found no schedule within %d bytes, but the planner "
               "did: %s",
-              r.run_index(), e.sim.peak_bytes, x.status().message()));
+              r.run_index(), sim.peak_bytes, x.status().message()));
         }
-        it = a.exact_recompute_at.emplace(e.sim.peak_bytes, x->recompute_cost).first;
+        it = a.exact_recompute_at.emplace(sim.peak_bytes, x->recompute_cost).first;
       }
-      if (it->second > e.sim.recompute_cost || e.sim.peak_bytes < a.exact_min_memory_bytes) {
+      if (it->second > sim.recompute_cost || sim.peak_bytes < a.exact_min_memory_bytes) {
         return absl::InternalError(absl::StrFormat(
             "run %d: exhaustive optimum (recompute %d, min memory %d) is worse than the planned "
             "schedule (recompute %d, peak %d)",
-            r.run_index(), it->second, a.exact_min_memory_bytes, e.sim.recompute_cost,
-            e.sim.peak_bytes));
+            r.run_index(), it->second, a.exact_min_memory_bytes, sim.recompute_cost,
+            sim.peak_bytes));
       }
       r.set_exact_recompute_cost(it->second);
       // Memory at matched recomputation: the least budget whose optimum
       // recomputes at most as much (the optimum is non-increasing in the
       // budget; the run's own peak qualifies).
-      auto mt = a.exact_memory_at.find(e.sim.recompute_cost);
+      auto mt = a.exact_memory_at.find(sim.recompute_cost);
       if (mt == a.exact_memory_at.end()) {
-        int64_t lo = a.exact_min_memory_bytes, hi = e.sim.peak_bytes;
+        int64_t lo = a.exact_min_memory_bytes, hi = sim.peak_bytes;
         while (lo < hi) {
           const int64_t mid = lo + (hi - lo) / 2;
           absl::StatusOr<ExhaustiveResult> x = ExhaustiveSearch(graph, mid, bounded);
-          if (!x.ok() && x.status().code() != absl::StatusCode::kInvalidArgument) {
+          if (!x.ok() && !absl::IsOutOfRange(x.status())) {
             return absl::InternalError(
                 absl::StrFormat("run %d: exhaustive search at %d bytes: %s", r.run_index(), mid,
                                 x.status().message()));
           }
           if (x.ok()) hi = mid; else lo = mid + 1;
         }
-        mt = a.exact_memory_at.emplace(e.sim.recompute_cost, lo).first;
+        mt = a.exact_memory_at.emplace(sim.recompute_cost, lo).first;
       }
       r.set_exact_memory_at_recompute(mt->second);
     }
@@ -626,6 +641,13 @@ absl::StatusOr<std::string> Serialized(const google::protobuf::Message& m) {
 }
 
 }  // namespace
+
+int64_t BudgetFromFraction(int64_t lower_bound_bytes, int64_t store_all_peak_bytes,
+                           double fraction) {
+  const int64_t span = std::max<int64_t>(0, store_all_peak_bytes - lower_bound_bytes);
+  return lower_bound_bytes +
+         static_cast<int64_t>(std::floor(fraction * static_cast<double>(span)));
+}
 
 absl::string_view ExperimentKindName(ExperimentKind kind) {
   for (const KindName& k : kKindNames) {

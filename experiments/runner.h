@@ -71,6 +71,12 @@ absl::StatusOr<ExperimentKind> ParseExperimentKind(absl::string_view name);
 // Which layout of results_csv.h a kind writes.
 CsvLayout LayoutFor(ExperimentKind kind);
 
+// The budget of a budget fraction f (PlannerSweep.budget_fractions): the
+// way from the best lower bound (f = 0) to the simulated store-all peak
+// (f = 1), LB + floor(f * max(0, store_all - LB)).
+int64_t BudgetFromFraction(int64_t lower_bound_bytes, int64_t store_all_peak_bytes,
+                           double fraction);
+
 // ---------------------------------------------------------------------------
 // Validation and expansion
 

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "core/graph/generators.h"
 #include "core/schedule/planner.h"
+#include "core/schedule/registry.h"
 #include "core/sim/simulator.h"
 #include "core/util/json.h"
 #include "proto/generator.pb.h"
@@ -96,7 +97,8 @@ absl::StatusOr<FamilyPreset> Preset(const std::string& family, const std::string
 struct PlannerSpec {
   std::string label;
   proto::PlannerOptions options;
-  double budget_fraction = 0;  // > 0: budget_bytes = fraction * store-all peak.
+  // > 0: budget_bytes = store_all_fraction * store-all's simulated peak.
+  double store_all_fraction = 0;
 };
 
 absl::StatusOr<PlannerSpec> ParsePlanner(const std::string& text) {
@@ -114,19 +116,20 @@ absl::StatusOr<PlannerSpec> ParsePlanner(const std::string& text) {
     if (parts[0] == "revolve" && !arg.empty() && arg[0] == 's' &&
         absl::SimpleAtoi(arg.substr(1), &slots) && slots >= 1) {
       p.options.set_slots(slots);
-    } else if ((parts[0] == "revolve" || parts[0] == "budget") &&
+    } else if (FindPlanner(parts[0]) != nullptr &&
+               FindPlanner(parts[0])->budget != BudgetUse::kChecked &&
                absl::SimpleAtod(arg, &fraction) && fraction > 0 && fraction <= 1) {
-      p.budget_fraction = fraction;
+      p.store_all_fraction = fraction;
     } else {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "bench planner = '%s': the argument must be a budget fraction in (0, 1] (revolve, "
-          "budget) or sN slots (revolve)",
+          "bench planner = '%s': the argument must be a budget as a fraction of store-all's "
+          "peak in (0, 1] (a planner that uses budget_bytes) or sN slots (revolve)",
           text));
     }
   }
   if (absl::Status s = ValidatePlannerOptions([&] {
         proto::PlannerOptions o = p.options;
-        if (p.budget_fraction > 0) o.set_budget_bytes(1);
+        if (p.store_all_fraction > 0) o.set_budget_bytes(1);
         return o;
       }());
       !s.ok()) {
@@ -230,6 +233,164 @@ std::string ExportGraphJson(const Graph& graph, int64_t rows, uint64_t seed,
   return out;
 }
 
+namespace {
+
+// A family's graph sized to the target: the unit graph's store-all peak
+// and parameters give the number of units that fill the target.
+struct SizedFamily {
+  std::unique_ptr<Graph> graph;
+  int64_t units = 0;
+  int64_t rows = 0;
+  int64_t parameter_bytes = 0;
+  int64_t unit_peak_bytes = 0;
+};
+
+absl::StatusOr<SizedFamily> SizeFamily(const std::string& family, const BenchOptions& options,
+                                       Backend& b) {
+  int64_t unit_rows = 0;
+  absl::StatusOr<proto::Graph> unit =
+      BenchGraph(family, options.preset, 1, options.seed, &unit_rows);
+  if (!unit.ok()) return unit.status();
+  absl::StatusOr<Graph> unit_graph = Graph::FromProto(*unit);
+  if (!unit_graph.ok()) return unit_graph.status();
+  ModelOptions mo;
+  mo.batch = unit_rows;
+  mo.seed = options.seed;
+  mo.max_parameter_bytes = 0;
+  absl::StatusOr<ReplayModel> unit_model = ReplayModel::Build(*unit_graph, mo);
+  if (!unit_model.ok()) return unit_model.status();
+  absl::StatusOr<std::vector<NodeId>> unit_order = ChooseOrder(*unit_graph, proto::ORDER_BEST);
+  if (!unit_order.ok()) return unit_order.status();
+  absl::StatusOr<SimResult> unit_sa = SimulateStoreAll(*unit_graph, *unit_order);
+  if (!unit_sa.ok()) return unit_sa.status();
+  SizedFamily f;
+  f.unit_peak_bytes = unit_sa->peak_bytes;
+  f.parameter_bytes = unit_model->parameter_bytes();
+  int64_t target = options.target_store_all_bytes;
+  if (target <= 0) {
+    const int64_t free_bytes = b.DeviceFreeBytes();
+    if (free_bytes < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "backend %s reports no device memory: give target_store_all_bytes", b.name()));
+    }
+    target = static_cast<int64_t>(
+        options.target_fraction *
+        static_cast<double>(free_bytes - 2 * f.parameter_bytes - kMarginBytes));
+  }
+  f.units = std::clamp<int64_t>(
+      f.unit_peak_bytes > 0 ? target / f.unit_peak_bytes : 1, 1, options.max_units);
+  absl::StatusOr<proto::Graph> proto_graph =
+      BenchGraph(family, options.preset, f.units, options.seed, &f.rows);
+  if (!proto_graph.ok()) return proto_graph.status();
+  absl::StatusOr<Graph> graph = Graph::FromProto(*proto_graph);
+  if (!graph.ok()) return graph.status();
+  f.graph = std::make_unique<Graph>(*std::move(graph));
+  return f;
+}
+
+// <dir>/<family>.graph.json for tools/gpu/torch_replay.py, with the
+// float64 reference loss when cheap enough (it runs forward and backward
+// in double on the CPU).
+absl::Status ExportForTorch(const std::string& family, const SizedFamily& f,
+                            const std::vector<NodeId>& order, const BenchOptions& options) {
+  const std::string path = absl::StrCat(options.export_dir, "/", family, ".graph.json");
+  double reference_loss = std::nan("");
+  ModelOptions ro;
+  ro.batch = f.rows;
+  ro.seed = options.seed;
+  ro.max_parameter_bytes = 0;
+  if (absl::StatusOr<ReplayModel> m = ReplayModel::Build(*f.graph, ro);
+      m.ok() && 3.0 * static_cast<double>(f.rows) *
+                        static_cast<double>(m->parameter_bytes() / 4) <= 3e9) {
+    reference_loss = ComputeReferenceGradients(*m).loss;
+  }
+  std::ofstream out(path);
+  out << ExportGraphJson(*f.graph, f.rows, options.seed, order, reference_loss);
+  if (!out.good()) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+// Plans `spec` on the family's order and judges it.
+absl::StatusOr<JudgedSchedule> PlanSpec(PlanContext& context, const PlannerSpec& spec,
+                                        int64_t store_all_peak_bytes) {
+  proto::PlannerOptions o = spec.options;
+  if (spec.store_all_fraction > 0) {
+    o.set_budget_bytes(static_cast<int64_t>(spec.store_all_fraction *
+                                            static_cast<double>(store_all_peak_bytes)));
+  }
+  return PlanAndJudge(context, o);
+}
+
+// Replays every planner's schedule beside store-all on the same backward
+// order (plan-tree planners on one order share one reference run).
+void ReplayRows(const std::string& family, const std::vector<PlannerSpec>& planners,
+                PlanContext& context, int64_t store_all_peak_bytes, const BenchRow& base,
+                const BenchOptions& options, ReplaySession& session, BenchReport* report) {
+  std::map<std::vector<NodeId>, Timed> references;
+  bool warmed_up = false;
+  for (const PlannerSpec& spec : planners) {
+    BenchRow row = base;
+    row.planner = spec.label;
+    absl::StatusOr<JudgedSchedule> schedule = PlanSpec(context, spec, store_all_peak_bytes);
+    absl::Status failed = schedule.status();
+    auto it = references.end();
+    if (failed.ok()) {
+      const std::vector<NodeId> key = BackwardSequence(schedule->schedule.instructions);
+      it = references.find(key);
+      if (it == references.end()) {
+        absl::StatusOr<Schedule> ref =
+            StoreAllForBackwardOrder(context.graph(), schedule->schedule.instructions);
+        failed = ref.status();
+        for (int w = 0; failed.ok() && !warmed_up && w < options.warmup_runs; ++w) {
+          failed = session.Run(ref->instructions).status();
+        }
+        warmed_up = true;
+        if (failed.ok()) {
+          absl::StatusOr<Timed> t = RunTimed(session, ref->instructions, options.repeats);
+          if (t.ok()) {
+            it = references.emplace(key, *std::move(t)).first;
+          } else {
+            failed = t.status();
+          }
+        }
+      }
+    }
+    absl::StatusOr<Timed> run;
+    if (failed.ok()) {
+      run = RunTimed(session, schedule->schedule.instructions, options.repeats);
+      failed = run.status();
+    }
+    if (!failed.ok()) {
+      row.status = std::string(failed.message());
+      report->rows.push_back(row);
+      Log(absl::StrCat(family, " ", spec.label, ": ", row.status));
+      continue;
+    }
+    const ReplayResult& r = run->fastest;
+    row.instructions = static_cast<int64_t>(schedule->schedule.instructions.size());
+    row.simulated_peak_bytes = r.simulation.peak_bytes;
+    row.measured_peak_bytes = r.measured_peak_bytes;
+    row.device_peak_bytes = r.device_peak_bytes;
+    row.store_all_measured_peak_bytes = it->second.fastest.measured_peak_bytes;
+    row.seconds = run->seconds;
+    row.store_all_seconds = it->second.seconds;
+    row.time_overhead =
+        row.store_all_seconds > 0 ? row.seconds / row.store_all_seconds - 1.0 : 0.0;
+    row.compute_overhead = r.simulation.compute_overhead;
+    row.peak_matches_simulator = r.measured_peak_bytes == r.simulation.peak_bytes;
+    row.gradients_match = run->consistent && it->second.consistent &&
+                          run->fingerprint == it->second.fingerprint;
+    report->rows.push_back(row);
+    Log(absl::StrFormat("%s %s: peak %.3f GiB (simulated %.3f), %.3f s (store-all %.3f s), "
+                        "gradients %s",
+                        family, spec.label, GiB(row.measured_peak_bytes),
+                        GiB(row.simulated_peak_bytes), row.seconds, row.store_all_seconds,
+                        row.gradients_match ? "bitwise equal" : "DIFFER"));
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<BenchReport> RunBench(const BenchOptions& options) {
   if (options.repeats < 1 || options.warmup_runs < 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -260,99 +421,43 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options) {
   Log(absl::StrCat("device: ", report.device));
 
   for (const std::string& family : options.families) {
-    // One unit: parameters and the store-all peak per unit.
-    int64_t unit_rows = 0;
-    absl::StatusOr<proto::Graph> unit = BenchGraph(family, options.preset, 1, options.seed,
-                                                   &unit_rows);
-    if (!unit.ok()) return unit.status();
-    absl::StatusOr<Graph> unit_graph = Graph::FromProto(*unit);
-    if (!unit_graph.ok()) return unit_graph.status();
-    ModelOptions mo;
-    mo.batch = unit_rows;
-    mo.seed = options.seed;
-    mo.max_parameter_bytes = 0;
-    absl::StatusOr<ReplayModel> unit_model = ReplayModel::Build(*unit_graph, mo);
-    if (!unit_model.ok()) return unit_model.status();
-    proto::PlannerOptions sa;
-    sa.set_planner("store_all");
-    absl::StatusOr<Schedule> unit_sa = Plan(*unit_graph, sa);
-    if (!unit_sa.ok()) return unit_sa.status();
-    const int64_t unit_peak = Simulate(*unit_graph, unit_sa->instructions)->peak_bytes;
-    const int64_t params = unit_model->parameter_bytes();
-    int64_t target = options.target_store_all_bytes;
-    if (target <= 0) {
-      const int64_t free_bytes = b.DeviceFreeBytes();
-      if (free_bytes < 0) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "backend %s reports no device memory: give target_store_all_bytes", b.name()));
-      }
-      target = static_cast<int64_t>(options.target_fraction *
-                                    static_cast<double>(free_bytes - 2 * params - kMarginBytes));
-    }
-    const int64_t units =
-        std::clamp<int64_t>(unit_peak > 0 ? target / unit_peak : 1, 1, options.max_units);
-
-    int64_t rows = 0;
-    absl::StatusOr<proto::Graph> proto_graph =
-        BenchGraph(family, options.preset, units, options.seed, &rows);
-    if (!proto_graph.ok()) return proto_graph.status();
-    absl::StatusOr<Graph> graph = Graph::FromProto(*proto_graph);
-    if (!graph.ok()) return graph.status();
+    absl::StatusOr<SizedFamily> f = SizeFamily(family, options, b);
+    if (!f.ok()) return f.status();
+    const Graph& graph = *f->graph;
     Log(absl::StrFormat("%s: %s, %d COMPUTE nodes, rows %d, parameters %.2f GiB, store-all "
                         "peak %.2f GiB, %.3g FLOP per store-all step",
-                        family, graph->graph_name(), graph->compute_nodes().size(), rows,
-                        GiB(params), GiB(unit_peak * units),
-                        static_cast<double>(graph->base_cost())));
-    absl::StatusOr<std::vector<NodeId>> order = ChooseOrder(*graph, proto::ORDER_BEST);
+                        family, graph.graph_name(), graph.compute_nodes().size(), f->rows,
+                        GiB(f->parameter_bytes), GiB(f->unit_peak_bytes * f->units),
+                        static_cast<double>(graph.base_cost())));
+    absl::StatusOr<std::vector<NodeId>> order = ChooseOrder(graph, proto::ORDER_BEST);
     if (!order.ok()) return order.status();
     if (!options.export_dir.empty()) {
-      const std::string path = absl::StrCat(options.export_dir, "/", family, ".graph.json");
-      // The float64 reference loss, when cheap enough (it runs forward and
-      // backward in double on the CPU).
-      double reference_loss = std::nan("");
-      ModelOptions ro = mo;
-      ro.batch = rows;
-      if (absl::StatusOr<ReplayModel> m = ReplayModel::Build(*graph, ro);
-          m.ok() && 3.0 * static_cast<double>(rows) *
-                            static_cast<double>(m->parameter_bytes() / 4) <= 3e9) {
-        reference_loss = ComputeReferenceGradients(*m).loss;
-      }
-      std::ofstream f(path);
-      f << ExportGraphJson(*graph, rows, options.seed, *order, reference_loss);
-      if (!f.good()) return absl::InternalError(absl::StrCat("cannot write ", path));
+      if (absl::Status s = ExportForTorch(family, *f, *order, options); !s.ok()) return s;
     }
-    absl::StatusOr<Schedule> store_all = PlanOnOrder(*graph, *order, sa);
+    absl::StatusOr<std::unique_ptr<PlanContext>> context = PlanContext::Create(graph, *order);
+    if (!context.ok()) return context.status();
+    absl::StatusOr<SimResult> store_all = SimulateStoreAll(**context);
     if (!store_all.ok()) return store_all.status();
-    const int64_t store_all_peak = Simulate(*graph, store_all->instructions)->peak_bytes;
 
     BenchRow base;
     base.family = family;
-    base.graph_label = graph->graph_name();
-    base.compute_nodes = static_cast<int64_t>(graph->compute_nodes().size());
-    base.rows = rows;
-    base.parameter_bytes = params;
-
-    base.base_cost = graph->base_cost();
-    mo.batch = rows;
+    base.graph_label = graph.graph_name();
+    base.compute_nodes = static_cast<int64_t>(graph.compute_nodes().size());
+    base.rows = f->rows;
+    base.parameter_bytes = f->parameter_bytes;
+    base.base_cost = graph.base_cost();
     if (options.dry_run) {
       for (const PlannerSpec& spec : planners) {
         BenchRow row = base;
         row.planner = spec.label;
         row.status = "dry run";
-        proto::PlannerOptions o = spec.options;
-        if (spec.budget_fraction > 0) {
-          o.set_budget_bytes(static_cast<int64_t>(spec.budget_fraction *
-                                                  static_cast<double>(store_all_peak)));
-        }
-        absl::StatusOr<Schedule> schedule = PlanOnOrder(*graph, *order, o);
-        if (!schedule.ok()) {
-          row.status = std::string(schedule.status().message());
+        absl::StatusOr<JudgedSchedule> j = PlanSpec(**context, spec, store_all->peak_bytes);
+        if (!j.ok()) {
+          row.status = std::string(j.status().message());
         } else {
-          absl::StatusOr<SimResult> sim = Simulate(*graph, schedule->instructions);
-          if (!sim.ok()) return sim.status();
-          row.instructions = static_cast<int64_t>(schedule->instructions.size());
-          row.simulated_peak_bytes = sim->peak_bytes;
-          row.compute_overhead = sim->compute_overhead;
+          row.instructions = static_cast<int64_t>(j->schedule.instructions.size());
+          row.simulated_peak_bytes = j->sim.peak_bytes;
+          row.compute_overhead = j->sim.compute_overhead;
         }
         Log(absl::StrFormat("%s %s: %s, simulated peak %.3f GiB, compute overhead %.3f",
                             family, spec.label, row.status, GiB(row.simulated_peak_bytes),
@@ -361,8 +466,12 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options) {
       }
       continue;
     }
+    ModelOptions mo;
+    mo.batch = f->rows;
+    mo.seed = options.seed;
+    mo.max_parameter_bytes = 0;
     absl::StatusOr<std::unique_ptr<ReplaySession>> session =
-        ReplaySession::Create(*graph, &b, mo);
+        ReplaySession::Create(graph, &b, mo);
     if (!session.ok()) {
       BenchRow row = base;
       row.planner = "(setup)";
@@ -372,79 +481,8 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options) {
       continue;
     }
     base.workspace_bytes = b.workspace_bytes();
-    // Store-all references by backward sequence (plan-tree planners on one
-    // order share one).
-    std::map<std::vector<NodeId>, Timed> references;
-    bool warmed_up = false;
-    for (const PlannerSpec& spec : planners) {
-      BenchRow row = base;
-      row.planner = spec.label;
-      proto::PlannerOptions o = spec.options;
-      if (spec.budget_fraction > 0) {
-        o.set_budget_bytes(static_cast<int64_t>(spec.budget_fraction *
-                                                static_cast<double>(store_all_peak)));
-      }
-      absl::StatusOr<Schedule> schedule = PlanOnOrder(*graph, *order, o);
-      if (!schedule.ok()) {
-        row.status = std::string(schedule.status().message());
-        report.rows.push_back(row);
-        Log(absl::StrCat(family, " ", spec.label, ": ", row.status));
-        continue;
-      }
-      const std::vector<NodeId> key = BackwardSequence(schedule->instructions);
-      auto it = references.find(key);
-      absl::Status failed;
-      if (it == references.end()) {
-        absl::StatusOr<Schedule> ref = StoreAllForBackwardOrder(*graph, schedule->instructions);
-        if (!ref.ok()) return ref.status();
-        for (int w = 0; !warmed_up && w < options.warmup_runs; ++w) {
-          if (absl::StatusOr<ReplayResult> r = (*session)->Run(ref->instructions); !r.ok()) {
-            failed = r.status();
-            break;
-          }
-        }
-        warmed_up = true;
-        if (failed.ok()) {
-          absl::StatusOr<Timed> t = RunTimed(**session, ref->instructions, options.repeats);
-          if (t.ok()) {
-            it = references.emplace(key, *std::move(t)).first;
-          } else {
-            failed = t.status();
-          }
-        }
-      }
-      absl::StatusOr<Timed> run;
-      if (failed.ok()) {
-        run = RunTimed(**session, schedule->instructions, options.repeats);
-        if (!run.ok()) failed = run.status();
-      }
-      if (!failed.ok()) {
-        row.status = std::string(failed.message());
-        report.rows.push_back(row);
-        Log(absl::StrCat(family, " ", spec.label, ": ", row.status));
-        continue;
-      }
-      const ReplayResult& r = run->fastest;
-      row.instructions = static_cast<int64_t>(schedule->instructions.size());
-      row.simulated_peak_bytes = r.simulation.peak_bytes;
-      row.measured_peak_bytes = r.measured_peak_bytes;
-      row.device_peak_bytes = r.device_peak_bytes;
-      row.store_all_measured_peak_bytes = it->second.fastest.measured_peak_bytes;
-      row.seconds = run->seconds;
-      row.store_all_seconds = it->second.seconds;
-      row.time_overhead =
-          row.store_all_seconds > 0 ? row.seconds / row.store_all_seconds - 1.0 : 0.0;
-      row.compute_overhead = r.simulation.compute_overhead;
-      row.peak_matches_simulator = r.measured_peak_bytes == r.simulation.peak_bytes;
-      row.gradients_match = run->consistent && it->second.consistent &&
-                            run->fingerprint == it->second.fingerprint;
-      report.rows.push_back(row);
-      Log(absl::StrFormat("%s %s: peak %.3f GiB (simulated %.3f), %.3f s (store-all %.3f s), "
-                          "gradients %s",
-                          family, spec.label, GiB(row.measured_peak_bytes),
-                          GiB(row.simulated_peak_bytes), row.seconds, row.store_all_seconds,
-                          row.gradients_match ? "bitwise equal" : "DIFFER"));
-    }
+    ReplayRows(family, planners, **context, store_all->peak_bytes, base, options, **session,
+               &report);
   }
   return report;
 }

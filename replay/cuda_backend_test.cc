@@ -12,11 +12,13 @@
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
 #include "core/schedule/planner.h"
+#include "core/schedule/registry.h"
 #include "core/sim/simulator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "proto/generator.pb.h"
 #include "proto/planner.pb.h"
+#include "tests/fixtures/planner_cases.h"
 #include "replay/backends.h"
 #include "replay/cpu_backend.h"
 #include "replay/cuda_backend.h"
@@ -94,23 +96,22 @@ TEST(CudaBackendTest, PlannersMatchSimulatorAndStoreAll) {
   const Graph big = Residual(1024, 512);
   const Graph small = Residual(1024, 512, /*blocks=*/2, /*block_depth=*/2);
   int exact_planners = 0;
-  for (const std::string& name : PlannerNames()) {
-    const bool exact = name == "exact" || name == "exhaustive";
+  for (const PlannerDef* p : Planners()) {
+    const std::string& name = p->name;
+    const bool exact = p->max_compute_nodes > 0 || p->order_free;
     exact_planners += exact;
     const Graph& g = exact ? small : big;
     proto::PlannerOptions o;
-    o.set_planner(name);
-    if (name == "revolve") o.set_slots(3);
-    if (name == "budget" || exact) {
-      proto::PlannerOptions sa;
-      sa.set_planner("store_all");
-      const int64_t store_all_peak = Simulate(g, Plan(g, sa)->instructions)->peak_bytes;
-      const int64_t lower = BestLowerBound(g);
-      o.set_budget_bytes(lower + (store_all_peak - lower) / 2);
-      if (!Plan(g, o).ok()) o.set_budget_bytes(store_all_peak);
+    for (const proto::PlannerOptions& c :
+         testing_graphs::PlannerCases(g, proto::ORDER_BEST, /*max_search_nodes=*/64)) {
+      if (c.planner() == name) {
+        o = c;
+        break;
+      }
     }
-    absl::StatusOr<Schedule> schedule = Plan(g, o);
-    ASSERT_TRUE(schedule.ok()) << schedule.status();
+    absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(g, o);
+    ASSERT_TRUE(judged.ok()) << judged.status();
+    const Schedule* schedule = &judged->schedule;
     ReplayCommandOptions options;
     options.backend = "cuda";
     options.batch = 1024;
@@ -144,7 +145,7 @@ TEST(CudaBackendTest, AgreesWithFloat64Reference) {
   ASSERT_TRUE(session.ok()) << session.status();
   proto::PlannerOptions o;
   o.set_planner("interval_tree");
-  absl::StatusOr<ReplayResult> r = (*session)->Run(Plan(g, o)->instructions);
+  absl::StatusOr<ReplayResult> r = (*session)->Run(PlanAndJudge(g, o)->schedule.instructions);
   ASSERT_TRUE(r.ok()) << r.status();
   absl::StatusOr<ParameterGradients> grads = (*session)->FetchGradients();
   ASSERT_TRUE(grads.ok());

@@ -1,6 +1,7 @@
 #include "replay/replay_command.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -86,19 +87,22 @@ absl::StatusOr<Schedule> StoreAllForBackwardOrder(const Graph& graph,
   std::reverse(order.begin(), order.end());
   proto::PlannerOptions o;
   o.set_planner("store_all");
-  absl::StatusOr<Schedule> s = PlanOnOrder(graph, order, o);
-  if (!s.ok()) {
+  absl::StatusOr<std::unique_ptr<PlanContext>> context = PlanContext::Create(graph, order);
+  if (!context.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the schedule's BACKWARD sequence, reversed, is not a topological order of the COMPUTE "
         "nodes: ",
-        s.status().message()));
+        context.status().message()));
   }
+  absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(**context, o);
+  if (!judged.ok()) return judged.status();
+  const Schedule* s = &judged->schedule;
   std::vector<NodeId> expected = order;
   std::reverse(expected.begin(), expected.end());
   if (BackwardSequence(s->instructions) != expected) {
     return absl::InternalError("store_all did not backward in reverse order of its order");
   }
-  return s;
+  return std::move(judged->schedule);
 }
 
 absl::StatusOr<ReplayComparison> CompareWithStoreAll(const Graph& graph,
@@ -246,9 +250,9 @@ absl::StatusOr<std::string> RunReplay(const Graph& graph, const Schedule& schedu
 absl::StatusOr<std::string> RunReplayWithPlanner(const Graph& graph,
                                                  const proto::PlannerOptions& planner,
                                                  const ReplayCommandOptions& options) {
-  absl::StatusOr<Schedule> schedule = Plan(graph, planner);
-  if (!schedule.ok()) return schedule.status();
-  return RunReplay(graph, *schedule, options);
+  absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(graph, planner);
+  if (!judged.ok()) return judged.status();
+  return RunReplay(graph, judged->schedule, options);
 }
 
 absl::StatusOr<std::string> RunReplayWithScheduleProto(const Graph& graph,

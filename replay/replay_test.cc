@@ -20,6 +20,7 @@
 #include "proto/generator.pb.h"
 #include "proto/graph.pb.h"
 #include "proto/planner.pb.h"
+#include "tests/fixtures/planner_cases.h"
 #include "replay/backends.h"
 #include "replay/cpu_backend.h"
 #include "replay/engine.h"
@@ -116,37 +117,10 @@ constexpr size_t kMilpNodes = 10;  // the CBC MILP ("exact") is slower
 std::vector<proto::PlannerOptions> AllPlanners(const Graph& graph) {
   std::vector<proto::PlannerOptions> out;
   for (proto::OrderHeuristic order : {proto::ORDER_BEST, proto::ORDER_DFS, proto::ORDER_KAHN}) {
-    proto::PlannerOptions store_all;
-    store_all.set_planner("store_all");
-    store_all.set_order(order);
-    absl::StatusOr<Schedule> s = Plan(graph, store_all);
-    EXPECT_TRUE(s.ok()) << s.status();
-    const int64_t store_all_peak = Simulate(graph, s->instructions)->peak_bytes;
-    const int64_t lower = BestLowerBound(graph);
-    for (const std::string& name : PlannerNames()) {
-      proto::PlannerOptions o;
-      o.set_planner(name);
-      o.set_order(order);
-      if ((name == "exact" || name == "exhaustive") &&
-          (order != proto::ORDER_BEST ||
-           graph.compute_nodes().size() > (name == "exact" ? kMilpNodes : kExactNodes))) {
-        continue;
-      }
-      if (name == "revolve") o.set_slots(2);
-      if (name == "budget" || name == "exact" || name == "exhaustive") {
-        o.set_budget_bytes(lower + (store_all_peak - lower) / 2);
-        if (!Plan(graph, o).ok()) o.set_budget_bytes(store_all_peak);
-      }
-      out.push_back(o);
-      if (name == "periodic") {
-        o.set_segment_length(2);
-        out.push_back(o);
-      }
-      if (name == "interval_tree") {
-        o.set_block_size(1);
-        o.set_arity(3);
-        out.push_back(o);
-      }
+    for (proto::PlannerOptions& o : testing_graphs::PlannerCases(graph, order, kExactNodes)) {
+      // The CBC MILP is slower than the search: smaller graphs only.
+      if (o.planner() == "exact" && graph.compute_nodes().size() > kMilpNodes) continue;
+      out.push_back(std::move(o));
     }
   }
   return out;
@@ -216,10 +190,10 @@ TEST(ReplayTest, EveryFamilyEveryPlannerMatchesSimulatorAndStoreAll) {
       const std::string where = absl::StrCat(c.label, " seed ", c.spec.seed(), " planner ",
                                              o.ShortDebugString(),
                                              "\ngraph: ", p->ShortDebugString());
-      absl::StatusOr<Schedule> schedule = Plan(graph, o);
-      ASSERT_TRUE(schedule.ok()) << where << ": " << schedule.status();
-      absl::StatusOr<SimResult> sim = Simulate(graph, schedule->instructions);
-      ASSERT_TRUE(sim.ok()) << where;
+      absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(graph, o);
+      ASSERT_TRUE(judged.ok()) << where << ": " << judged.status();
+      const Schedule* schedule = &judged->schedule;
+      const SimResult* sim = &judged->sim;
       absl::StatusOr<Schedule> reference_schedule =
           StoreAllForBackwardOrder(graph, schedule->instructions);
       ASSERT_TRUE(reference_schedule.ok()) << where << ": " << reference_schedule.status();
@@ -268,10 +242,7 @@ TEST(ReplayTest, EveryFamilyEveryPlannerMatchesSimulatorAndStoreAll) {
       if (o.planner() == "exhaustive") ++exact_checked;
     }
   }
-  if (std::find(PlannerNames().begin(), PlannerNames().end(), "exhaustive") !=
-      PlannerNames().end()) {
-    EXPECT_GE(exact_checked, 8);  // chain, wide, unet, residual x 2 seeds.
-  }
+  EXPECT_GE(exact_checked, 8);  // chain, wide, unet, residual x 2 seeds.
   EXPECT_GE(checked, 3 * 7 * 2 * 7);  // Orders x plan-tree planners x seeds x families.
 }
 
@@ -340,8 +311,9 @@ TEST(ReplayTest, PeriodicOnAChainRecomputesForReal) {
   proto::PlannerOptions o;
   o.set_planner("periodic");
   o.set_segment_length(4);
-  absl::StatusOr<Schedule> schedule = Plan(g, o);
-  ASSERT_TRUE(schedule.ok());
+  absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(g, o);
+  ASSERT_TRUE(judged.ok());
+  const Schedule* schedule = &judged->schedule;
   CpuBackend backend;
   absl::StatusOr<std::unique_ptr<ReplaySession>> session =
       ReplaySession::Create(g, &backend, ModelOptions{kBatch, 1});
@@ -366,8 +338,9 @@ TEST(ReplayTest, ReplayWidthOverrideIsComparedOnTensorSizes) {
   const Graph g = MustBuild(p);
   proto::PlannerOptions o;
   o.set_planner("store_all");
-  absl::StatusOr<Schedule> schedule = Plan(g, o);
-  ASSERT_TRUE(schedule.ok());
+  absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(g, o);
+  ASSERT_TRUE(judged.ok());
+  const Schedule* schedule = &judged->schedule;
   ReplayCommandOptions options;
   options.batch = kBatch;
   absl::StatusOr<ReplayComparison> c = CompareWithStoreAll(g, *schedule, options);
@@ -492,10 +465,11 @@ TEST(ReplayCommandTest, TextAndJsonReports) {
                           "\"peaks_match_simulator\": true"}) {
     EXPECT_THAT(*json, HasSubstr(key));
   }
-  absl::StatusOr<Schedule> schedule = Plan(g, o);
-  absl::StatusOr<ReplayComparison> c = CompareWithStoreAll(g, *schedule, options);
+  absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(g, o);
+  ASSERT_TRUE(judged.ok());
+  absl::StatusOr<ReplayComparison> c = CompareWithStoreAll(g, judged->schedule, options);
   ASSERT_TRUE(c.ok());
-  absl::StatusOr<SimResult> sim = Simulate(g, schedule->instructions);
+  const SimResult* sim = &judged->sim;
   EXPECT_EQ(c->schedule.measured_peak_bytes, sim->peak_bytes);
   EXPECT_EQ(c->simulated_peak_bytes, sim->peak_bytes);
   EXPECT_LT(c->schedule.measured_peak_bytes, c->store_all.measured_peak_bytes);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/analysis/lower_bounds.h"
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
@@ -38,21 +39,19 @@ struct Planned {
   SimResult sim;
 };
 
-Planned PlanAndJudge(const Graph& graph, const std::vector<NodeId>& order,
-                     const proto::PlannerOptions& options) {
+// PlanAndJudge on `order`; an invalid schedule is kInternal (never a
+// planner's legitimate refusal).
+Planned PlanOn(const Graph& graph, const std::vector<NodeId>& order,
+               const proto::PlannerOptions& options) {
   Planned p;
-  absl::StatusOr<Schedule> s = PlanOnOrder(graph, order, options);
-  if (!s.ok()) {
-    p.error = std::string(s.status().message());
-    return p;
-  }
-  absl::StatusOr<SimResult> sim = Simulate(graph, s->instructions);
-  if (!sim.ok()) {
-    p.error = "INVALID SCHEDULE: " + std::string(sim.status().message());
+  absl::StatusOr<JudgedSchedule> j = PlanAndJudge(graph, order, options);
+  if (!j.ok()) {
+    p.error = absl::StrCat(absl::IsInternal(j.status()) ? "INVALID SCHEDULE: " : "",
+                           j.status().message());
     return p;
   }
   p.ok = true;
-  p.sim = *sim;
+  p.sim = j->sim;
   return p;
 }
 
@@ -90,7 +89,7 @@ TEST(PlannerProperties, RandomSuite) {
 
     proto::PlannerOptions store_all;
     store_all.set_planner("store_all");
-    const Planned all = PlanAndJudge(graph, order, store_all);
+    const Planned all = PlanOn(graph, order, store_all);
     check(store_all, all);
     ASSERT_EQ(all.sim.recompute_cost, 0) << where;
 
@@ -98,22 +97,22 @@ TEST(PlannerProperties, RandomSuite) {
     proto::PlannerOptions periodic;
     periodic.set_planner("periodic");
     periodic.set_segment_length(1 + index % std::max<int64_t>(1, n));
-    others.push_back(PlanAndJudge(graph, order, periodic));
+    others.push_back(PlanOn(graph, order, periodic));
     check(periodic, others.back());
     proto::PlannerOptions revolve;
     revolve.set_planner("revolve");
     revolve.set_slots(1 + index % 5);
-    others.push_back(PlanAndJudge(graph, order, revolve));
+    others.push_back(PlanOn(graph, order, revolve));
     check(revolve, others.back());
     proto::PlannerOptions tree;
     tree.set_planner("interval_tree");
     tree.set_block_size(1 + index % 4);
     tree.set_arity(2 + index % 3);
-    others.push_back(PlanAndJudge(graph, order, tree));
+    others.push_back(PlanOn(graph, order, tree));
     check(tree, others.back());
     proto::PlannerOptions tree_default;
     tree_default.set_planner("interval_tree");
-    check(tree_default, PlanAndJudge(graph, order, tree_default));
+    check(tree_default, PlanOn(graph, order, tree_default));
 
     // The budget planner's DP is built once per graph and queried for every
     // budget; its frontiers are not thinned at these sizes (exact DP).

@@ -176,7 +176,7 @@ void ForEachSuiteBudget(int graphs, Visit&& visit) {
     const Graph g = MustBuild(*p);
     proto::PlannerOptions sa;
     sa.set_planner("store_all");
-    const int64_t hi = Simulate(g, Plan(g, sa)->instructions)->peak_bytes;
+    const int64_t hi = PlanAndJudge(g, sa)->sim.peak_bytes;
     const int64_t lo = BestLowerBound(g);
     for (double fraction : {0.1, 0.3, 0.6}) {
       const int64_t budget = lo + static_cast<int64_t>(fraction * static_cast<double>(hi - lo));
@@ -196,10 +196,10 @@ TEST(RecomputeToFitTest, FitsOrSaysSoOverTheRandomSuite) {
     proto::PlannerOptions o;
     o.set_planner("budget");
     o.set_budget_bytes(budget + budget / 4);
-    absl::StatusOr<Schedule> dp = Plan(g, o);
+    absl::StatusOr<JudgedSchedule> dp = PlanAndJudge(g, o);
     if (!dp.ok()) return;
     ++tried;
-    absl::StatusOr<KeptSchedule> fit = RecomputeToFit(g, dp->instructions, budget);
+    absl::StatusOr<KeptSchedule> fit = RecomputeToFit(g, dp->schedule.instructions, budget);
     if (!fit.ok()) {
       EXPECT_TRUE(absl::IsNotFound(fit.status())) << fit.status() << "\n" << where;
       return;
@@ -222,8 +222,8 @@ void ForEachSuiteDpSchedule(int graphs, Visit&& visit) {
     proto::PlannerOptions o;
     o.set_planner("budget");
     o.set_budget_bytes(budget);
-    absl::StatusOr<Schedule> dp = Plan(g, o);
-    if (dp.ok()) visit(g, budget, *dp, where);  // Else below the DP's least budget.
+    absl::StatusOr<JudgedSchedule> dp = PlanAndJudge(g, o);
+    if (dp.ok()) visit(g, budget, dp->schedule, where);  // Else below the DP's least budget.
   });
 }
 
@@ -240,10 +240,10 @@ TEST(KeepRecomputedResidentTest, NeverWorseOverTheRandomSuite) {
     o.set_planner("budget");
     o.set_budget_bytes(budget);
     o.set_keep_recomputed(true);
-    absl::StatusOr<Schedule> kept = Plan(g, o);
+    absl::StatusOr<JudgedSchedule> kept = PlanAndJudge(g, o);
     ASSERT_TRUE(kept.ok()) << kept.status() << "\n" << where;
     absl::StatusOr<SimResult> a = Simulate(g, dp.instructions);
-    absl::StatusOr<SimResult> b = Simulate(g, kept->instructions);
+    absl::StatusOr<SimResult> b = kept->sim;
     ASSERT_TRUE(a.ok() && b.ok()) << where;
     EXPECT_LE(b->peak_bytes, budget) << where;
     EXPECT_LE(b->recompute_cost, a->recompute_cost) << where;
@@ -278,10 +278,9 @@ TEST(KeepRecomputedResidentTest, GradualDescentReachesTheOptimumOnAResidualGraph
   o.set_order(proto::ORDER_BEST_OF_ALL);
   o.set_budget_bytes(kBudget);
   o.set_keep_recomputed(true);
-  absl::StatusOr<Schedule> kept = Plan(g, o);
+  absl::StatusOr<JudgedSchedule> kept = PlanAndJudge(g, o);
   ASSERT_TRUE(kept.ok()) << kept.status();
-  absl::StatusOr<SimResult> sim = Simulate(g, kept->instructions);
-  ASSERT_TRUE(sim.ok()) << sim.status();
+  const SimResult* sim = &kept->sim;
   EXPECT_LE(sim->peak_bytes, kBudget);
   absl::StatusOr<ExhaustiveResult> optimum = ExhaustiveSearch(g, kBudget);
   ASSERT_TRUE(optimum.ok()) << optimum.status();

@@ -27,11 +27,9 @@ Graph UnitChain(int l) { return testing_graphs::MustBuild(testing_graphs::ChainP
 int64_t ExpectedRecompute(int64_t l, int64_t s) { return RevolveSteps(l, s) - (l - 1); }
 
 SimResult PlanAndSimulate(const Graph& g, proto::PlannerOptions options) {
-  auto schedule = PlanOnOrder(g, g.compute_nodes(), options);
-  EXPECT_TRUE(schedule.ok()) << schedule.status();
-  auto sim = Simulate(g, schedule->instructions);
-  EXPECT_TRUE(sim.ok()) << sim.status();
-  return *sim;
+  absl::StatusOr<JudgedSchedule> judged = PlanAndJudge(g, g.compute_nodes(), options);
+  EXPECT_TRUE(judged.ok()) << judged.status();
+  return judged->sim;
 }
 
 TEST(RevolveOracleTest, ExhaustiveSearchConfirmsTheCorrespondence) {

@@ -350,7 +350,7 @@ absl::StatusOr<PlanTree> BudgetPlanner::PlanFor(int64_t budget_bytes) const {
     if (root.points[k].need <= budget_bytes) chosen = k;  // Cost decreases with k.
   }
   if (chosen < 0) {
-    return absl::InvalidArgumentError(absl::StrFormat(
+    return absl::OutOfRangeError(absl::StrFormat(
         "PlannerOptions.budget_bytes = %d is below the smallest budget of any frontier-cut "
         "schedule of this order at %d blocks: %d bytes",
         budget_bytes, L, MinFeasibleBytes()));

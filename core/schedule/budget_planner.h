@@ -117,7 +117,7 @@ class BudgetPlanner {
 
   // The least-cost plan whose modelled need fits budget_bytes (which must be
   // <= max_budget_bytes).
-  // kInvalidArgument stating the smallest feasible budget otherwise.
+  // kOutOfRange stating the smallest feasible budget otherwise.
   absl::StatusOr<PlanTree> PlanFor(int64_t budget_bytes) const;
 
   // The smallest budget any plan of this space fits (exact at this block

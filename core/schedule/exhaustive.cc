@@ -225,7 +225,7 @@ Feasibility Feasible(const Local& l, int64_t budget) {
 
 absl::Status CheckSize(const Graph& g) {
   if (g.compute_nodes().size() > static_cast<size_t>(kExhaustiveMaxNodes)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
+    return absl::FailedPreconditionError(absl::StrFormat(
         "exhaustive search handles at most %d COMPUTE nodes; the graph has %d",
         kExhaustiveMaxNodes, g.compute_nodes().size()));
   }
@@ -252,12 +252,12 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
   }
   if (!f.ok) {
     if (options.recompute_upper_bound >= 0) {
-      return absl::InvalidArgumentError(absl::StrFormat(
+      return absl::OutOfRangeError(absl::StrFormat(
           "budget_bytes = %d: no valid schedule of this graph fits with recompute_cost <= %d "
           "(exhaustive search)",
           budget_bytes, options.recompute_upper_bound));
     }
-    return absl::InvalidArgumentError(absl::StrFormat(
+    return absl::OutOfRangeError(absl::StrFormat(
         "budget_bytes = %d: no valid schedule of this graph fits (exhaustive search)",
         budget_bytes));
   }

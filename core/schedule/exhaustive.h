@@ -49,8 +49,9 @@ struct ExhaustiveResult {
   int64_t states_explored = 0;
 };
 
-// kInvalidArgument if the graph has more than kExhaustiveMaxNodes COMPUTE
-// nodes, or if no valid schedule fits in budget_bytes (the message says so);
+// kFailedPrecondition if the graph has more than kExhaustiveMaxNodes
+// COMPUTE nodes; kOutOfRange if no valid schedule fits in budget_bytes (the
+// message says so);
 // kResourceExhausted past kExhaustiveMaxStates reached states. Time and
 // memory O(3^n * n * degree) in the worst case, but the states whose cost so
 // far plus the heuristic stays within the optimum, not n, decide: they stay

@@ -330,7 +330,7 @@ class Program {
 
 absl::Status CheckSize(const Local& l) {
   if (l.n > kMilpMaxNodes) {
-    return absl::InvalidArgumentError(absl::StrFormat(
+    return absl::FailedPreconditionError(absl::StrFormat(
         "planner 'exact' (MILP) handles at most %d COMPUTE nodes; the graph has %d",
         kMilpMaxNodes, l.n));
   }
@@ -438,7 +438,7 @@ absl::StatusOr<MilpResult> MilpSolve(const Graph& graph, const MilpOptions& opti
           "within budget_bytes = %d was found",
           options.time_limit_s, options.budget_bytes));
     }
-    return absl::InvalidArgumentError(absl::StrFormat(
+    return absl::OutOfRangeError(absl::StrFormat(
         "budget_bytes = %d: no schedule with at most %d FORWARDs fits (the MILP horizon; "
         "max_forwards raises it)",
         options.budget_bytes, cap));

@@ -103,10 +103,10 @@ struct MilpResult {
   bool time_limit_hit = false;
 };
 
-// kInvalidArgument if the graph has more than kMilpMaxNodes COMPUTE nodes,
-// budget_bytes <= 0, or no schedule within the horizon fits the budget
-// (the message says which horizon); kDeadlineExceeded if the time limit
-// passed before any schedule was found.
+// kFailedPrecondition if the graph has more than kMilpMaxNodes COMPUTE
+// nodes; kInvalidArgument if budget_bytes <= 0; kOutOfRange if no schedule
+// within the horizon fits the budget (the message says which horizon);
+// kDeadlineExceeded if the time limit passed before any schedule was found.
 absl::StatusOr<MilpResult> MilpSolve(const Graph& graph, const MilpOptions& options);
 
 struct MilpMemoryResult {

@@ -1,69 +1,85 @@
-// The planner interface: graph + order + options -> schedule. Planners are
-// registered by name; options live in proto::PlannerOptions (documented
-// field by field in proto/planner.proto). A planner returns instructions
-// only: whoever reports on a schedule runs it through the simulator
-// (core/sim), the single judge of validity, peak memory and cost.
+// The front door of planning: one call that plans and judges.
+//
+// PlanAndJudge validates the options against the registry (registry.h),
+// refuses a budget below a proven lower bound, resolves the planner's
+// defaults, plans, runs the schedule through the simulator (core/sim, the
+// single judge) and checks that the simulated peak fits the budget. Every
+// caller that reports on a planned schedule (the CLI, the experiments, the
+// replay, the tests) goes through it; no planner reports its own peak.
+//
+// Status codes (callers classify errors by code, never by message):
+//   kInvalidArgument     bad options or order (the field and value named)
+//   kOutOfRange          the budget is infeasible: below a proven lower
+//                        bound (the bound named), below what the planner's
+//                        space reaches, or below the schedule's simulated
+//                        peak (a planner that only shapes or ignores it)
+//   kFailedPrecondition  the graph is larger than the planner accepts
+//   kResourceExhausted   the plan is too large to emit, or a search hit its
+//                        state limit
+//   kDeadlineExceeded    a time limit passed before any schedule was found
+//   kInternal            a broken invariant (a planner emitted a schedule
+//                        the simulator rejects)
 #ifndef TBP_CORE_SCHEDULE_PLANNER_H_
 #define TBP_CORE_SCHEDULE_PLANNER_H_
 
-#include <string>
+#include <cstdint>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "core/graph/graph.h"
+#include "core/schedule/planner_def.h"
 #include "core/schedule/schedule.h"
 #include "core/sim/simulator.h"
 #include "proto/planner.pb.h"
 
 namespace tbp {
 
-// Names of the registered planners, in a stable order.
-const std::vector<std::string>& PlannerNames();
+// A schedule with the simulator's verdict on it.
+struct JudgedSchedule {
+  Schedule schedule;               // Resolved options, order, instructions,
+                                   // and what an exact planner proved.
+  SimResult sim;                   // The simulator's peak and costs.
+  int64_t lower_bound_bytes = 0;   // The graph's best true lower bound.
+  // Wall-clock seconds of planning and of judging (for runtime
+  // experiments; never part of a byte-stable result).
+  double plan_seconds = 0;
+  double judge_seconds = 0;
+};
 
-// Checks every field against its documented range (independent of any
-// graph). kInvalidArgument naming the field and value: unknown planner,
-// negative budget/slots/segment_length/block_size/max_blocks/memory_levels,
-// arity 1, negative or non-finite time limit, negative max_forwards, a
-// missing budget for budget, exact and exhaustive, neither slots nor budget
-// for revolve.
-absl::Status ValidatePlannerOptions(const proto::PlannerOptions& options);
+// Plans `options` on the context's order and judges the schedule. Errors:
+// see the status codes above. Deterministic (but for the *_seconds).
+absl::StatusOr<JudgedSchedule> PlanAndJudge(PlanContext& context,
+                                            const proto::PlannerOptions& options);
 
-// Plans on `order` (validated: a topological permutation of the COMPUTE
-// nodes). The returned schedule records the options (with defaults filled
-// in) and the order. Errors: invalid options
-// or order (kInvalidArgument), a budget no schedule of the planner's space
-// meets (kInvalidArgument stating the smallest feasible budget), a plan too
-// large to emit (kResourceExhausted).
-absl::StatusOr<Schedule> PlanOnOrder(const Graph& graph, absl::Span<const NodeId> order,
-                                     const proto::PlannerOptions& options);
+// On `order` (kInvalidArgument unless it is a topological permutation of
+// the COMPUTE nodes), for callers that plan once on an order.
+absl::StatusOr<JudgedSchedule> PlanAndJudge(const Graph& graph, absl::Span<const NodeId> order,
+                                            const proto::PlannerOptions& options);
+
+// Chooses the order named by options.order (ChooseOrder), then as above.
+// ORDER_BEST_OF_ALL plans on every distinct heuristic order
+// (AllHeuristicOrders) and keeps the schedule with the least simulated
+// recompute_cost that fits the budget (ties: the lower peak, then the
+// earlier order); when none does, the first order's error.
+absl::StatusOr<JudgedSchedule> PlanAndJudge(const Graph& graph,
+                                            const proto::PlannerOptions& options);
 
 // The order a planner works on: ORDER_BEST (and UNSPECIFIED) = the best of
 // the heuristics of core/analysis/order.h by peak frontier; ORDER_KAHN,
 // _DFS, _GREEDY, _LOCAL_SEARCH = that heuristic; ORDER_AS_GIVEN = the COMPUTE
-// nodes in file order (kInvalidArgument if that is not topological).
+// nodes in file order (kInvalidArgument if that is not topological);
+// ORDER_BEST_OF_ALL names several orders and is kInvalidArgument here.
 absl::StatusOr<std::vector<NodeId>> ChooseOrder(const Graph& graph,
                                                 proto::OrderHeuristic heuristic);
-
-// The simulated store-all schedule on `order`: the memory a plain autodiff
-// pass needs (an upper bound on the optimum), judged by the simulator.
-absl::StatusOr<SimResult> SimulateStoreAll(const Graph& graph, absl::Span<const NodeId> order);
-
-// PlanOnOrder on each order; every schedule is simulated, and the one with
-// the least recompute_cost whose peak fits options.budget_bytes (if given)
-// wins; ties: lower peak, then the earlier order. Errors: the first order's
-// error when no order gives a fitting schedule.
-absl::StatusOr<Schedule> PlanBestOfOrders(const Graph& graph,
-                                          const std::vector<std::vector<NodeId>>& orders,
-                                          const proto::PlannerOptions& options);
 
 // The distinct orders of ORDER_BEST_OF_ALL: Kahn, DFS, greedy, local search.
 std::vector<std::vector<NodeId>> AllHeuristicOrders(const Graph& graph);
 
-// ChooseOrder(options.order) then PlanOnOrder; ORDER_BEST_OF_ALL:
-// PlanBestOfOrders over AllHeuristicOrders.
-absl::StatusOr<Schedule> Plan(const Graph& graph, const proto::PlannerOptions& options);
+// The judged store-all schedule on the context's order (on `order`): the
+// memory a plain autodiff pass needs, an upper bound on the optimum.
+absl::StatusOr<SimResult> SimulateStoreAll(PlanContext& context);
+absl::StatusOr<SimResult> SimulateStoreAll(const Graph& graph, absl::Span<const NodeId> order);
 
 }  // namespace tbp
 

@@ -39,8 +39,7 @@ void PlanAndSimulate(benchmark::State& state, proto::Family family, const char* 
   proto::PlannerOptions o;
   o.set_planner(planner);
   for (auto _ : state) {
-    absl::StatusOr<Schedule> s = PlanOnOrder(g, order, o);
-    absl::StatusOr<SimResult> r = Simulate(g, s->instructions);
+    absl::StatusOr<JudgedSchedule> r = PlanAndJudge(g, order, o);
     benchmark::DoNotOptimize(r);
   }
 }

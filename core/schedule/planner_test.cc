@@ -35,13 +35,12 @@ Graph Skip() {
                        .proto());
 }
 
-SimResult PlanAndJudge(const Graph& g, proto::PlannerOptions o) {
+// PlanAndJudge on the file order; the simulator's verdict.
+SimResult Judge(const Graph& g, proto::PlannerOptions o) {
   o.set_order(proto::ORDER_AS_GIVEN);
-  absl::StatusOr<Schedule> s = Plan(g, o);
+  absl::StatusOr<JudgedSchedule> s = PlanAndJudge(g, o);
   EXPECT_TRUE(s.ok()) << s.status();
-  absl::StatusOr<SimResult> r = Simulate(g, s->instructions);
-  EXPECT_TRUE(r.ok()) << r.status();
-  return *r;
+  return s.ok() ? s->sim : SimResult{};
 }
 
 proto::PlannerOptions Options(const std::string& planner) {
@@ -52,7 +51,7 @@ proto::PlannerOptions Options(const std::string& planner) {
 
 TEST(PlannerTest, StoreAllOnAChain) {
   // BACKWARD n9 holds all 9 activations and the gradients of n9 and n8.
-  SimResult r = PlanAndJudge(UnitChain(9), Options("store_all"));
+  SimResult r = Judge(UnitChain(9), Options("store_all"));
   EXPECT_EQ(r.peak_bytes, 11);
   EXPECT_EQ(r.recompute_cost, 0);
 }
@@ -63,12 +62,12 @@ TEST(PlannerTest, PeriodicOnAChain) {
   // the three earlier segments recomputes its two non-checkpoint nodes: 6.
   proto::PlannerOptions o = Options("periodic");
   o.set_segment_length(3);
-  SimResult r = PlanAndJudge(UnitChain(12), o);
+  SimResult r = Judge(UnitChain(12), o);
   EXPECT_EQ(r.peak_bytes, 8);
   EXPECT_EQ(r.recompute_cost, 6);
   // The default segment length is ceil(sqrt(12)) = 4: checkpoints n4, n8;
   // peak 2 + 4 + 2 = 8; recompute 3 + 3 = 6.
-  SimResult d = PlanAndJudge(UnitChain(12), Options("periodic"));
+  SimResult d = Judge(UnitChain(12), Options("periodic"));
   EXPECT_EQ(d.peak_bytes, 8);
   EXPECT_EQ(d.recompute_cost, 6);
 }
@@ -82,29 +81,29 @@ TEST(PlannerTest, IntervalTreeOnAChain) {
   proto::PlannerOptions o = Options("interval_tree");
   o.set_block_size(3);
   o.set_arity(2);
-  SimResult r = PlanAndJudge(UnitChain(12), o);
+  SimResult r = Judge(UnitChain(12), o);
   EXPECT_EQ(r.peak_bytes, 7);
   EXPECT_EQ(r.recompute_cost, 9);
   // Arity 4: one level, like periodic with k = 3.
   o.set_arity(4);
-  SimResult flat = PlanAndJudge(UnitChain(12), o);
+  SimResult flat = Judge(UnitChain(12), o);
   EXPECT_EQ(flat.peak_bytes, 8);
   EXPECT_EQ(flat.recompute_cost, 6);
 }
 
 TEST(PlannerTest, BudgetOnTheSkipFixture) {
   // Store-all: BACKWARD d holds a, b, c, d and the gradients of d, c, a: 7.
-  EXPECT_EQ(PlanAndJudge(Skip(), Options("store_all")).peak_bytes, 7);
+  EXPECT_EQ(Judge(Skip(), Options("store_all")).peak_bytes, 7);
   // Budget 6 (= the backward working set of d, 2 * (d + c + a)): keep a and
   // c across the cut before d, drop b and recompute it once.
   proto::PlannerOptions o = Options("budget");
   o.set_budget_bytes(6);
-  SimResult r = PlanAndJudge(Skip(), o);
+  SimResult r = Judge(Skip(), o);
   EXPECT_LE(r.peak_bytes, 6);
   EXPECT_EQ(r.recompute_cost, 1);
   // Budget 7 is store-all.
   o.set_budget_bytes(7);
-  EXPECT_EQ(PlanAndJudge(Skip(), o).recompute_cost, 0);
+  EXPECT_EQ(Judge(Skip(), o).recompute_cost, 0);
 }
 
 TEST(PlannerTest, ExactOnTheSkipFixture) {
@@ -112,35 +111,37 @@ TEST(PlannerTest, ExactOnTheSkipFixture) {
   // bytes nothing.
   proto::PlannerOptions o = Options("exact");
   o.set_budget_bytes(6);
-  SimResult r = PlanAndJudge(Skip(), o);
+  SimResult r = Judge(Skip(), o);
   EXPECT_LE(r.peak_bytes, 6);
   EXPECT_EQ(r.recompute_cost, 1);
   o.set_budget_bytes(7);
-  EXPECT_EQ(PlanAndJudge(Skip(), o).recompute_cost, 0);
+  EXPECT_EQ(Judge(Skip(), o).recompute_cost, 0);
   // The exhaustive search agrees, and says it proved it.
   o.set_planner("exhaustive");
   o.set_budget_bytes(6);
-  EXPECT_EQ(PlanAndJudge(Skip(), o).recompute_cost, 1);
-  absl::StatusOr<Schedule> proved = Plan(Skip(), o);
-  ASSERT_TRUE(proved.ok() && proved->optimality.has_value());
-  EXPECT_TRUE(proved->optimality->proven_optimal);
-  EXPECT_EQ(proved->optimality->recompute_lower_bound, 1);
+  EXPECT_EQ(Judge(Skip(), o).recompute_cost, 1);
+  absl::StatusOr<JudgedSchedule> proved = PlanAndJudge(Skip(), o);
+  ASSERT_TRUE(proved.ok() && proved->schedule.optimality.has_value());
+  EXPECT_TRUE(proved->schedule.optimality->proven_optimal);
+  EXPECT_EQ(proved->schedule.optimality->recompute_lower_bound, 1);
   // Too large a graph for either method is a named error.
   o.set_budget_bytes(1000);
-  absl::StatusOr<Schedule> s = Plan(UnitChain(65), o);
+  absl::StatusOr<JudgedSchedule> s = PlanAndJudge(UnitChain(65), o);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("at most 64 COMPUTE nodes"));
   o.set_planner("exact");
-  s = Plan(UnitChain(65), o);
+  s = PlanAndJudge(UnitChain(65), o);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("at most 64 COMPUTE nodes"));
 }
 
 TEST(PlannerTest, BudgetDominatesPeriodicOnAChain) {
   proto::PlannerOptions p = Options("periodic");
   p.set_segment_length(3);
-  SimResult periodic = PlanAndJudge(UnitChain(12), p);
+  SimResult periodic = Judge(UnitChain(12), p);
   proto::PlannerOptions b = Options("budget");
   b.set_budget_bytes(periodic.peak_bytes);
-  SimResult budget = PlanAndJudge(UnitChain(12), b);
+  SimResult budget = Judge(UnitChain(12), b);
   EXPECT_LE(budget.peak_bytes, periodic.peak_bytes);
   // 8 bytes = 5 slots: t(12, 5) = 2 * 12 - C(7, 6) = 17, so the optimum
   // recomputes 17 - 11 = 6, which periodic with k = 3 happens to attain.
@@ -149,43 +150,90 @@ TEST(PlannerTest, BudgetDominatesPeriodicOnAChain) {
 
 TEST(PlannerTest, BadOptionsAreNamed) {
   Graph g = UnitChain(5);
-  auto error = [&](proto::PlannerOptions o) {
-    absl::StatusOr<Schedule> s = Plan(g, o);
+  auto error = [&](proto::PlannerOptions o, absl::StatusCode code) {
+    absl::StatusOr<JudgedSchedule> s = PlanAndJudge(g, o);
+    EXPECT_EQ(s.status().code(), code) << o.ShortDebugString() << ": " << s.status();
     return s.ok() ? std::string("ok") : std::string(s.status().message());
   };
-  EXPECT_THAT(error(Options("magic")), HasSubstr("PlannerOptions.planner = 'magic' is not a planner"));
+  constexpr absl::StatusCode kBad = absl::StatusCode::kInvalidArgument;
+  EXPECT_THAT(error(Options("magic"), kBad),
+              HasSubstr("PlannerOptions.planner = 'magic' is not a planner"));
   proto::PlannerOptions o = Options("budget");
-  EXPECT_THAT(error(o), HasSubstr("PlannerOptions.budget_bytes is missing"));
+  EXPECT_THAT(error(o, kBad), HasSubstr("PlannerOptions.budget_bytes is missing"));
   o.set_budget_bytes(-3);
-  EXPECT_THAT(error(o), HasSubstr("PlannerOptions.budget_bytes = -3: must be >= 0"));
+  EXPECT_THAT(error(o, kBad), HasSubstr("PlannerOptions.budget_bytes = -3: must be >= 0"));
   o.set_budget_bytes(3);
-  // The backward working set of n2..n5 is 2 * (1 + 1) = 4 bytes.
-  EXPECT_THAT(error(o), HasSubstr("PlannerOptions.budget_bytes = 3 is below the lower bound"));
-  EXPECT_THAT(error(o), HasSubstr("= 4 bytes"));
+  // The backward working set of n2..n5 is 2 * (1 + 1) = 4 bytes: an
+  // infeasible budget, with the bound that proves it.
+  EXPECT_THAT(error(o, absl::StatusCode::kOutOfRange),
+              HasSubstr("PlannerOptions.budget_bytes = 3 is below the lower bound"));
+  EXPECT_THAT(error(o, absl::StatusCode::kOutOfRange), HasSubstr("= 4 bytes"));
   o = Options("revolve");
-  EXPECT_THAT(error(o), HasSubstr("slots and budget_bytes are both missing"));
+  EXPECT_THAT(error(o, kBad), HasSubstr("slots and budget_bytes are both missing"));
   o = Options("interval_tree");
   o.set_arity(1);
-  EXPECT_THAT(error(o), HasSubstr("PlannerOptions.arity = 1"));
+  EXPECT_THAT(error(o, kBad), HasSubstr("PlannerOptions.arity = 1: must be >= 2"));
   o = Options("periodic");
   o.set_segment_length(-1);
-  EXPECT_THAT(error(o), HasSubstr("PlannerOptions.segment_length = -1"));
-  o = Options("store_all");
+  EXPECT_THAT(error(o, kBad), HasSubstr("PlannerOptions.segment_length = -1: must be >= 1"));
+  o = Options("exact");
+  o.set_budget_bytes(10);
   o.set_time_limit_s(-1);
-  EXPECT_THAT(error(o), HasSubstr("PlannerOptions.time_limit_s = -1"));
+  EXPECT_THAT(error(o, kBad), HasSubstr("PlannerOptions.time_limit_s = -1"));
+  // A knob the planner does not read is refused, not ignored.
+  o = Options("store_all");
+  o.set_time_limit_s(5);
+  EXPECT_THAT(error(o, kBad), HasSubstr("planner 'store_all' has no such knob"));
+  o = Options("budget");
+  o.set_budget_bytes(10);
+  o.set_slots(3);
+  EXPECT_THAT(error(o, kBad), HasSubstr("PlannerOptions.slots = 3: planner 'budget' has no such "
+                                        "knob (its knobs: budget_bytes, max_blocks"));
+}
+
+// A budget is checked for every planner: one that only shapes or ignores
+// it reports a schedule above it as kOutOfRange, never as a valid plan.
+TEST(PlannerTest, ASchedulesAboveItsBudgetIsOutOfRange) {
+  proto::PlannerOptions o = Options("store_all");
+  o.set_budget_bytes(10);  // Store-all of 9 unit nodes peaks at 11 bytes.
+  absl::StatusOr<JudgedSchedule> s = PlanAndJudge(UnitChain(9), o);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("the simulated peak 11 bytes exceeds the budget 10 bytes"));
+  o.set_budget_bytes(11);
+  s = PlanAndJudge(UnitChain(9), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->sim.peak_bytes, 11);
+  EXPECT_EQ(s->lower_bound_bytes, 4);  // BACKWARD of a chain node: 2 + 2.
+}
+
+// The budget planner's own limit (the least budget of its plan space) is
+// kOutOfRange too, with that budget in the message.
+TEST(PlannerTest, BudgetBelowThePlannersReachIsOutOfRange) {
+  // One block: the DP's only plan is store-all (11 bytes); 5 bytes is above
+  // the lower bound (4) but below that.
+  proto::PlannerOptions o = Options("budget");
+  o.set_budget_bytes(5);
+  o.set_max_blocks(1);
+  absl::StatusOr<JudgedSchedule> s = PlanAndJudge(UnitChain(9), o);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("below the smallest budget of any frontier-cut schedule of this order at "
+                        "1 blocks: 11 bytes"));
 }
 
 TEST(PlannerTest, OrderMustBeTopological) {
   Graph g = UnitChain(3);
   std::vector<NodeId> reversed(g.compute_nodes().rbegin(), g.compute_nodes().rend());
-  absl::StatusOr<Schedule> s = PlanOnOrder(g, reversed, Options("store_all"));
-  EXPECT_FALSE(s.ok());
+  absl::StatusOr<JudgedSchedule> s = PlanAndJudge(g, reversed, Options("store_all"));
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(PlannerTest, RevolveRefusesHugeSchedules) {
   proto::PlannerOptions o = Options("revolve");
   o.set_slots(1);
-  absl::StatusOr<Schedule> s = Plan(UnitChain(30000), o);
+  absl::StatusOr<JudgedSchedule> s = PlanAndJudge(UnitChain(30000), o);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("forward steps"));
 }
 
@@ -206,32 +254,32 @@ TEST(PlannerTest, BestOfAllOrdersIsNoWorseThanAnyOneOrder) {
     o.set_budget_bytes(store_all->peak_bytes * 3 / 4);
     int64_t best_single = -1;
     for (const std::vector<NodeId>& order : AllHeuristicOrders(g)) {
-      absl::StatusOr<Schedule> s = PlanOnOrder(g, order, o);
-      if (!s.ok()) continue;
-      absl::StatusOr<SimResult> sim = Simulate(g, s->instructions);
-      ASSERT_TRUE(sim.ok()) << sim.status();
-      if (best_single < 0 || sim->recompute_cost < best_single) best_single = sim->recompute_cost;
+      absl::StatusOr<JudgedSchedule> s = PlanAndJudge(g, order, o);
+      if (!s.ok()) {
+        EXPECT_EQ(s.status().code(), absl::StatusCode::kOutOfRange) << s.status();
+        continue;
+      }
+      if (best_single < 0 || s->sim.recompute_cost < best_single) {
+        best_single = s->sim.recompute_cost;
+      }
     }
     o.set_order(proto::ORDER_BEST_OF_ALL);
-    absl::StatusOr<Schedule> all = Plan(g, o);
+    absl::StatusOr<JudgedSchedule> all = PlanAndJudge(g, o);
     if (best_single < 0) {
-      EXPECT_FALSE(all.ok()) << "seed " << seed;
+      EXPECT_EQ(all.status().code(), absl::StatusCode::kOutOfRange) << "seed " << seed;
       continue;
     }
     ASSERT_TRUE(all.ok()) << "seed " << seed << ": " << all.status();
-    absl::StatusOr<SimResult> sim = Simulate(g, all->instructions);
-    ASSERT_TRUE(sim.ok()) << sim.status();
+    const SimResult* sim = &all->sim;
     EXPECT_LE(sim->peak_bytes, o.budget_bytes()) << "seed " << seed;
     EXPECT_EQ(sim->recompute_cost, best_single) << "seed " << seed;
     // The order of the kept schedule is recorded and is one of them.
     const std::vector<std::vector<NodeId>> orders = AllHeuristicOrders(g);
-    EXPECT_NE(std::find(orders.begin(), orders.end(), all->order), orders.end());
+    EXPECT_NE(std::find(orders.begin(), orders.end(), all->schedule.order), orders.end());
     proto::PlannerOptions best_order = o;
     best_order.set_order(proto::ORDER_BEST);
-    absl::StatusOr<Schedule> bs = Plan(g, best_order);
-    absl::StatusOr<SimResult> bsim =
-        bs.ok() ? Simulate(g, bs->instructions) : absl::StatusOr<SimResult>(bs.status());
-    if (!bsim.ok() || sim->recompute_cost < bsim->recompute_cost) ++improved;
+    absl::StatusOr<JudgedSchedule> bs = PlanAndJudge(g, best_order);
+    if (!bs.ok() || sim->recompute_cost < bs->sim.recompute_cost) ++improved;
   }
   std::printf("best_of_all beats the best-frontier order on %d of 60 graphs\n", improved);
 }

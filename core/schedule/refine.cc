@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -328,6 +329,75 @@ absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
     }
   }
   return current;
+}
+
+namespace {
+
+// A schedule of the DP for the budget B (1 + k / 16), brought under B by
+// RecomputeToFit: in one step (k = 1), or through B (1 + m / 16) for m =
+// k - 1 down to 0 with TradeRecomputations at each intermediate budget, so
+// that each step drops little and the trades can undo a poor drop before
+// the next. kNotFound where some step finds no drop.
+absl::StatusOr<std::vector<Instruction>> DescendToBudget(const Graph& graph,
+                                                         std::vector<Instruction> instructions,
+                                                         int64_t budget, int k) {
+  for (int m = k - 1; m >= 0; --m) {
+    const int64_t step =
+        static_cast<int64_t>(budget + static_cast<__int128>(budget) * m / 16);
+    absl::StatusOr<KeptSchedule> fit = RecomputeToFit(graph, std::move(instructions), step);
+    if (!fit.ok()) return fit.status();
+    instructions = std::move(fit->instructions);
+    if (m > 0) {
+      absl::StatusOr<KeptSchedule> traded = TradeRecomputations(graph, instructions, step);
+      if (!traded.ok()) return traded.status();
+      instructions = std::move(traded->instructions);
+    }
+  }
+  return instructions;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Instruction>> KeepRecomputedSearch(
+    const Graph& graph, int64_t budget_bytes, const std::vector<Instruction>& at_budget,
+    const std::function<absl::StatusOr<std::vector<Instruction>>(int64_t)>& plan_at) {
+  constexpr int kKeepTries = 8;
+  absl::StatusOr<KeptSchedule> best = TradeRecomputations(graph, at_budget, budget_bytes);
+  if (!best.ok()) return best.status();
+  for (int sign : {-1, 1}) {
+    for (int k = 1; k < kKeepTries && best->recompute_cost > 0; ++k) {
+      const __int128 dp_budget =
+          budget_bytes + sign * (static_cast<__int128>(budget_bytes) * k / 16);
+      if (dp_budget > std::numeric_limits<int64_t>::max()) break;
+      absl::StatusOr<std::vector<Instruction>> s = plan_at(static_cast<int64_t>(dp_budget));
+      if (!s.ok()) {
+        if (sign < 0) break;  // Below the DP's least feasible budget.
+        return s.status();
+      }
+      // Below B: the schedule as it is. Above B: brought under B in one
+      // step, and (k >= 2) in steps of B / 16 with the trades at each.
+      std::vector<std::vector<Instruction>> candidates;
+      if (sign < 0) {
+        candidates.push_back(*std::move(s));
+      } else {
+        std::vector<int> descents = {1};
+        if (k >= 2) descents.push_back(k);
+        for (int steps : descents) {
+          absl::StatusOr<std::vector<Instruction>> fit =
+              DescendToBudget(graph, *s, budget_bytes, steps);
+          if (absl::IsNotFound(fit.status())) continue;
+          if (!fit.ok()) return fit.status();
+          candidates.push_back(*std::move(fit));
+        }
+      }
+      for (const std::vector<Instruction>& within : candidates) {
+        absl::StatusOr<KeptSchedule> kept = TradeRecomputations(graph, within, budget_bytes);
+        if (!kept.ok()) return kept.status();
+        if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
+      }
+    }
+  }
+  return std::move(best->instructions);
 }
 
 }  // namespace tbp

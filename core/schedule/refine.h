@@ -26,6 +26,7 @@
 #define TBP_CORE_SCHEDULE_REFINE_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -93,6 +94,24 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
 absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
                                                  const std::vector<Instruction>& instructions,
                                                  int64_t budget_bytes);
+
+// The budget planner's keep_recomputed search (PlannerOptions.
+// keep_recomputed). `plan_at(B')` is the DP's schedule for budget B' (an
+// error below the DP's least feasible budget). The DP's schedules at
+// budgets below B are also within B, and one that recomputes more can
+// leave more room for the keep pass; those at budgets above B recompute
+// less, and RecomputeToFit may bring them under B by dropping tensors
+// across their peaks and recomputing them (in one step, and for k >= 2
+// also in steps of B / 16 with TradeRecomputations at each intermediate
+// budget, a descent that can keep what one step drops). Candidates: the
+// DP's schedule at B, then at B (1 - k / 16), then at B (1 + k / 16) for
+// k = 1..7; each goes through TradeRecomputations, and the least
+// recompute wins (the first on ties). Stops early once nothing is
+// recomputed. `at_budget` is plan_at(B), already computed. Errors: those
+// of plan_at above B, and of the passes.
+absl::StatusOr<std::vector<Instruction>> KeepRecomputedSearch(
+    const Graph& graph, int64_t budget_bytes, const std::vector<Instruction>& at_budget,
+    const std::function<absl::StatusOr<std::vector<Instruction>>(int64_t)>& plan_at);
 
 }  // namespace tbp
 
