@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "experiments/csv.h"
 #include "proto/planner.pb.h"
 
 namespace tbp::experiments {
@@ -21,15 +22,6 @@ constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 double Ratio(int64_t num, int64_t den) {
   return den == 0 ? kMissing : static_cast<double>(num) / static_cast<double>(den);
-}
-
-std::string CleanError(const std::string& error) {
-  std::string out = error;
-  for (char& c : out) {
-    if (c == ',') c = ';';
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return out;
 }
 
 std::string OrderName(proto::OrderHeuristic h) {
@@ -81,7 +73,7 @@ const Columns& RunsColumns() {
       {"exact_memory_at_recompute_bytes",
        "least peak of any schedule recomputing at most recompute_cost, bytes"},
       {"peak_vs_exact_memory", "peak_bytes / exact_memory_at_recompute_bytes (>= 1)"},
-      {"error", "why the run failed (',' replaced by ';'); empty if valid"},
+      {"error", "why the run failed (quoted where it holds a comma, experiments/csv.h); empty if valid"},
   };
   return *columns;
 }
@@ -110,7 +102,7 @@ const Columns& RuntimeColumns() {
       {"lower_bound_seconds", "wall clock of AllLowerBounds, seconds"},
       {"plan_seconds", "wall clock of planning on the order, seconds"},
       {"simulate_seconds", "wall clock of simulating the schedule, seconds"},
-      {"error", "why the run failed (',' replaced by ';'); empty if valid"},
+      {"error", "why the run failed (quoted where it holds a comma, experiments/csv.h); empty if valid"},
   };
   return *columns;
 }
@@ -217,9 +209,9 @@ void AppendRunRow(const proto::RunRecord& r, std::string* out) {
       exact_run ? absl::StrCat(r.exact_memory_at_recompute()) : std::string(),
       exact_run ? CsvDouble(Ratio(r.peak_bytes(), r.exact_memory_at_recompute()))
                 : std::string(),
-      CleanError(r.error()),
+      r.error(),
   };
-  absl::StrAppend(out, absl::StrJoin(f, ","), "\n");
+  absl::StrAppend(out, CsvLine(f));
 }
 
 void AppendRuntimeRow(const proto::RunRecord& r, std::string* out) {
@@ -247,9 +239,9 @@ void AppendRuntimeRow(const proto::RunRecord& r, std::string* out) {
       absl::StrFormat("%.6f", r.lower_bound_seconds()),
       v ? absl::StrFormat("%.6f", r.plan_seconds()) : std::string(),
       v ? absl::StrFormat("%.6f", r.simulate_seconds()) : std::string(),
-      CleanError(r.error()),
+      r.error(),
   };
-  absl::StrAppend(out, absl::StrJoin(f, ","), "\n");
+  absl::StrAppend(out, CsvLine(f));
 }
 
 void AppendProfileRows(const proto::FrontierProfile& p, std::string* out) {
@@ -274,7 +266,7 @@ void AppendProfileRows(const proto::FrontierProfile& p, std::string* out) {
         absl::StrCat(p.lower_bound_bytes()),
         absl::StrCat(p.total_activation_bytes()),
     };
-    absl::StrAppend(out, absl::StrJoin(f, ","), "\n");
+    absl::StrAppend(out, CsvLine(f));
   }
 }
 

@@ -3,9 +3,10 @@
 // Format. Lines starting with '#' come first: the experiment, the layout
 // and one line per column saying what it holds (gnuplot skips them). Then
 // one header line with the column names (gnuplot's column("name")), then
-// one line per record, fields separated by ',' with no quoting: labels are
-// [A-Za-z0-9_] by validation, and the free-text `error` column, always
-// last, has ',' replaced by ';' and line breaks by ' '. Integers print in
+// one line per record in the one CSV dialect of experiments/csv.h: labels
+// are [A-Za-z0-9_] by validation, so only the free-text `error` column,
+// always last, is ever quoted (where it holds a comma, a quote or a line
+// break; gnuplot never reads that column). Integers print in
 // full; doubles print with "%.9g" (deterministic for a given value); a
 // value that does not exist (a ratio over 0, the peak of a failed run, an
 // exact reference not computed) is an empty field, which gnuplot treats as

@@ -78,7 +78,9 @@ absl::Status Run() {
     if (!text.ok()) return text.status();
     in.exact_scaling_machine = std::string(absl::StripAsciiWhitespace(*text));
   }
-  std::map<std::string, std::string> files = tbp::paper::GenerateTex(in);
+  absl::StatusOr<std::map<std::string, std::string>> generated = tbp::paper::GenerateTex(in);
+  if (!generated.ok()) return generated.status();
+  std::map<std::string, std::string> files = *std::move(generated);
   std::optional<std::string> real_models[3];
   const std::string real_models_paths[3] = {absl::GetFlag(FLAGS_real_models),
                                             absl::GetFlag(FLAGS_real_models_max_batch),
@@ -89,7 +91,10 @@ absl::Status Run() {
     if (!text.ok()) return text.status();
     real_models[i] = *text;
   }
-  files.merge(tbp::paper::RealModelsTex(real_models[0], real_models[1], real_models[2]));
+  absl::StatusOr<std::map<std::string, std::string>> rm =
+      tbp::paper::RealModelsTex(real_models[0], real_models[1], real_models[2]);
+  if (!rm.ok()) return rm.status();
+  files.merge(*rm);
   for (const auto& [name, contents] : files) {
     if (absl::Status s = tbp::WriteFileAtomically(absl::StrCat(out_dir, "/", name), contents);
         !s.ok()) {

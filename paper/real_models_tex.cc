@@ -9,11 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/schedule/registry.h"
+#include "experiments/csv.h"
 #include "paper/tex_numbers.h"
 
 namespace tbp::paper {
@@ -21,17 +25,20 @@ namespace {
 
 using Row = std::map<std::string, std::string>;
 
-// Header-keyed rows of a CSV without quoting (what the experiment writes).
-std::vector<Row> ParseCsv(const std::string& csv) {
-  std::vector<std::string> lines = absl::StrSplit(csv, '\n', absl::SkipEmpty());
+// Header-keyed rows of a CSV of the real_models experiment
+// (experiments/csv.h); kInvalidArgument naming the file if it is malformed
+// or lacks one of `columns`.
+absl::StatusOr<std::vector<Row>> Rows(const std::string& csv, const std::string& what,
+                                      const std::vector<std::string>& columns) {
+  absl::StatusOr<experiments::CsvTable> t = experiments::ParseCsv(csv, what);
+  if (!t.ok()) return t.status();
+  for (const std::string& c : columns) {
+    if (!t->Has(c)) return absl::InvalidArgumentError(absl::StrCat(what, ": no column '", c, "'"));
+  }
   std::vector<Row> rows;
-  if (lines.empty()) return rows;
-  const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const std::vector<std::string> f = absl::StrSplit(lines[i], ',');
-    if (f.size() < header.size()) continue;
+  for (const std::vector<std::string>& f : t->rows()) {
     Row r;
-    for (size_t c = 0; c < header.size(); ++c) r[header[c]] = f[c];
+    for (size_t c = 0; c < f.size(); ++c) r[t->header()[c]] = f[c];
     rows.push_back(std::move(r));
   }
   return rows;
@@ -90,8 +97,17 @@ std::string English(const std::vector<std::string>& items) {
                       items.back());
 }
 
-void Summary(const std::string& csv, std::string* macros, std::map<std::string, std::string>* files) {
-  const std::vector<Row> rows = ParseCsv(csv);
+absl::Status Summary(const std::string& csv, std::string* macros,
+                     std::map<std::string, std::string>* files) {
+  absl::StatusOr<std::vector<Row>> parsed = Rows(
+      csv, "real_models_summary.csv",
+      {"model", "batch", "compute_nodes", "store_all_peak_bytes", "goal", "memory_goal",
+       "reference_goal", "memory_goal_infeasible", "reference_over_candidate",
+       "best_over_store_all", "lower_bound_over_store_all", "reference_peak_bytes",
+       "candidate_peak_bytes", "best_overhead", "best_label", "reference_overhead",
+       "max_compute_overhead"});
+  if (!parsed.ok()) return parsed.status();
+  const std::vector<Row>& rows = *parsed;
   std::string t = Head("lrrrrrlrrrc",
                        "model & batch & nodes & store-all & LB & \\multicolumn{2}{c}{best "
                        "$\\le$ cap} & periodic & ours & ratio & goal \\\\\n"
@@ -154,11 +170,17 @@ void Summary(const std::string& csv, std::string* macros, std::map<std::string, 
   Macro(macros, "PeriodicRatioMax", Fmt(ratio_max, 2));
   Macro(macros, "PeriodicRatioMaxModel", Tt(ratio_max_model));
   (*files)["tab_real_models.tex"] = t + kTail;
+  return absl::OkStatus();
 }
 
-void MaxBatch(const std::string& csv, std::string* macros,
-              std::map<std::string, std::string>* files) {
-  const std::vector<Row> rows = ParseCsv(csv);
+absl::Status MaxBatch(const std::string& csv, std::string* macros,
+                      std::map<std::string, std::string>* files) {
+  absl::StatusOr<std::vector<Row>> parsed =
+      Rows(csv, "real_models_max_batch.csv",
+           {"model", "planner_label", "memory_limit_bytes", "capped", "max_batch",
+            "compute_overhead"});
+  if (!parsed.ok()) return parsed.status();
+  const std::vector<Row>& rows = *parsed;
   // model -> planner -> limit -> "batch" (">= cap" when capped).
   std::vector<std::string> models, planners;
   std::set<int64_t> limits;
@@ -223,24 +245,37 @@ void MaxBatch(const std::string& csv, std::string* macros,
   absl::StrAppend(&t, " \\\\\n");
   Macro(macros, "LimitsGiB", absl::StrJoin(limit_names, " / "));
   (*files)["tab_real_models_batch.tex"] = t + kTail;
+  return absl::OkStatus();
 }
 
 // Per model and planner (the `planner` column: knob sweeps and the budget
 // curve together), the least simulated peak whose compute overhead is
-// within the model's cap, as "% of store-all (compute factor)".
-void Planners(const std::string& summary_csv, const std::string& points_csv,
-              std::map<std::string, std::string>* files) {
-  const std::vector<std::string> planners = {"store_all", "periodic", "revolve",
-                                             "interval_tree", "budget"};
+// within the model's cap, as "% of store-all (compute factor)". Planners in
+// registration order (core/schedule/registry.h), those with rows only.
+absl::Status Planners(const std::string& summary_csv, const std::string& points_csv,
+                      std::map<std::string, std::string>* files) {
+  absl::StatusOr<std::vector<Row>> summary =
+      Rows(summary_csv, "real_models_summary.csv", {"model", "max_compute_overhead"});
+  if (!summary.ok()) return summary.status();
+  absl::StatusOr<std::vector<Row>> points =
+      Rows(points_csv, "real_models_results.csv",
+           {"model", "planner", "status", "compute_overhead", "peak_over_store_all"});
+  if (!points.ok()) return points.status();
+  std::set<std::string> present;
+  for (const Row& r : *points) present.insert(Str(r, "planner"));
+  std::vector<std::string> planners;
+  for (const std::string& name : PlannerNames()) {
+    if (present.count(name)) planners.push_back(name);
+  }
   std::map<std::string, double> cap;
   std::vector<std::string> models;
-  for (const Row& r : ParseCsv(summary_csv)) {
+  for (const Row& r : *summary) {
     models.push_back(Str(r, "model"));
     cap[Str(r, "model")] = Num(r, "max_compute_overhead");
   }
   // model -> planner -> (peak fraction, overhead) of the least peak.
   std::map<std::string, std::map<std::string, std::pair<double, double>>> best;
-  for (const Row& r : ParseCsv(points_csv)) {
+  for (const Row& r : *points) {
     const std::string model = Str(r, "model");
     const double overhead = Num(r, "compute_overhead");
     if (Str(r, "status") != "ok" || !cap.count(model) || !(overhead <= cap[model])) continue;
@@ -262,13 +297,14 @@ void Planners(const std::string& summary_csv, const std::string& points_csv,
     absl::StrAppend(&t, " \\\\\n");
   }
   (*files)["tab_real_models_planners.tex"] = t + kTail;
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-std::map<std::string, std::string> RealModelsTex(const std::optional<std::string>& summary_csv,
-                                                 const std::optional<std::string>& max_batch_csv,
-                                                 const std::optional<std::string>& points_csv) {
+absl::StatusOr<std::map<std::string, std::string>> RealModelsTex(
+    const std::optional<std::string>& summary_csv, const std::optional<std::string>& max_batch_csv,
+    const std::optional<std::string>& points_csv) {
   std::map<std::string, std::string> files = {
       {"tab_real_models.tex", Missing("real_models")},
       {"tab_real_models_planners.tex", Missing("real_models")},
@@ -276,9 +312,15 @@ std::map<std::string, std::string> RealModelsTex(const std::optional<std::string
   };
   std::string macros =
       "% Generated by paper/gen_paper_tex from the real_models results; do not edit.\n";
-  if (summary_csv) Summary(*summary_csv, &macros, &files);
-  if (max_batch_csv) MaxBatch(*max_batch_csv, &macros, &files);
-  if (summary_csv && points_csv) Planners(*summary_csv, *points_csv, &files);
+  if (summary_csv) {
+    if (absl::Status s = Summary(*summary_csv, &macros, &files); !s.ok()) return s;
+  }
+  if (max_batch_csv) {
+    if (absl::Status s = MaxBatch(*max_batch_csv, &macros, &files); !s.ok()) return s;
+  }
+  if (summary_csv && points_csv) {
+    if (absl::Status s = Planners(*summary_csv, *points_csv, &files); !s.ok()) return s;
+  }
   files["real_models_numbers.tex"] = macros;
   return files;
 }

@@ -18,15 +18,18 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
+
 namespace tbp::paper {
 
 // summary_csv: real_models_summary.csv; max_batch_csv:
 // real_models_max_batch.csv; points_csv: real_models_results.csv (their
-// text; the planner table needs both summary and points). Rows with fewer
-// fields than the header are skipped.
-std::map<std::string, std::string> RealModelsTex(const std::optional<std::string>& summary_csv,
-                                                 const std::optional<std::string>& max_batch_csv,
-                                                 const std::optional<std::string>& points_csv);
+// text; the planner table needs both summary and points). A malformed CSV
+// (experiments/csv.h) or one without a column a table needs is
+// kInvalidArgument naming the file.
+absl::StatusOr<std::map<std::string, std::string>> RealModelsTex(
+    const std::optional<std::string>& summary_csv, const std::optional<std::string>& max_batch_csv,
+    const std::optional<std::string>& points_csv);
 
 }  // namespace tbp::paper
 

@@ -45,7 +45,7 @@ constexpr char kPoints[] =
     "net1,16,revolve,revolve,slots,1,0,too long,0,0.000000,0.000000\n";
 
 TEST(RealModelsTexTest, MacrosAndTablesByHand) {
-  std::map<std::string, std::string> f = RealModelsTex(kSummary, kMaxBatch, kPoints);
+  std::map<std::string, std::string> f = *RealModelsTex(kSummary, kMaxBatch, kPoints);
   const std::string& m = f["real_models_numbers.tex"];
   EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMNetOneStoreAllGiB}{8.0}"));
   EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMNetOneBestPct}{12.5}"));
@@ -74,13 +74,15 @@ TEST(RealModelsTexTest, MacrosAndTablesByHand) {
   // The largest compute factors: store-all 1 + 0, budget 1 + 0.5.
   EXPECT_THAT(b, HasSubstr("largest compute & 1.00$\\times$ & 1.50$\\times$ \\\\"));
   EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMBudgetMaxBatchComputeFactor}{1.5}"));
+  // One column per planner with rows, in registration order.
   const std::string& p = f["tab_real_models_planners.tex"];
-  EXPECT_THAT(p, HasSubstr("\\texttt{net1} & 100.0 (1.00) & \\textemdash{} & \\textemdash{} & "
-                           "\\textemdash{} & 12.5 (1.25) \\\\"));
+  EXPECT_THAT(p, HasSubstr("model & \\texttt{store\\_all} & \\texttt{revolve} & "
+                           "\\texttt{budget} \\\\"));
+  EXPECT_THAT(p, HasSubstr("\\texttt{net1} & 100.0 (1.00) & \\textemdash{} & 12.5 (1.25) \\\\"));
 }
 
 TEST(RealModelsTexTest, MissingInputsSaySo) {
-  std::map<std::string, std::string> f = RealModelsTex(std::nullopt, std::nullopt, std::nullopt);
+  std::map<std::string, std::string> f = *RealModelsTex(std::nullopt, std::nullopt, std::nullopt);
   EXPECT_EQ(f.size(), 4u);
   EXPECT_THAT(f["tab_real_models.tex"], HasSubstr("no real_models results"));
   EXPECT_THAT(f["real_models_numbers.tex"], Not(HasSubstr("newcommand")));

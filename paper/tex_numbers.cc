@@ -16,6 +16,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/schedule/registry.h"
+#include "experiments/csv.h"
 #include "experiments/summary.h"
 
 namespace tbp::paper {
@@ -24,10 +26,19 @@ namespace {
 using experiments::Stats;
 
 // Planners shown in the comparison tables, in column order.
-const std::vector<std::string>& TablePlanners() {
-  static const auto* p =
-      new std::vector<std::string>{"periodic", "revolve", "interval_tree", "budget"};
-  return *p;
+// The planners of the trade-off and gap tables: those with a valid run
+// that recomputes (store-all never does), in registration order
+// (core/schedule/registry.h).
+std::vector<std::string> TablePlanners(const proto::RunResults& r) {
+  std::set<std::string> recomputing;
+  for (const proto::RunRecord& rec : r.records()) {
+    if (rec.valid() && rec.recompute_cost() > 0) recomputing.insert(rec.options().planner());
+  }
+  std::vector<std::string> out;
+  for (const std::string& name : PlannerNames()) {
+    if (recomputing.count(name)) out.push_back(name);
+  }
+  return out;
 }
 
 class Macros {
@@ -210,18 +221,19 @@ void Compare(const proto::RunResults& r, Macros* m, std::map<std::string, std::s
     m->Add(k + "OverheadHalfPct", Pct(row.overhead_at_half));
     m->Add(k + "OverheadQuarterPct", Pct(row.overhead_at_quarter));
   }
+  const std::vector<std::string> planners = TablePlanners(r);
   std::string header = "";
   std::string sub = "";
-  for (const std::string& p : TablePlanners()) {
+  for (const std::string& p : planners) {
     absl::StrAppend(&header, " & \\multicolumn{2}{c}{", TexEscape(p), "}");
     absl::StrAppend(&sub, " & min & ov.");
   }
   // Two header rows: planner names over (min memory, overhead) pairs.
-  std::string t = TableHead(absl::StrCat("l", std::string(2 * TablePlanners().size(), 'r')),
+  std::string t = TableHead(absl::StrCat("l", std::string(2 * planners.size(), 'r')),
                             absl::StrCat("regime", header, " \\\\\n\\emph{(\\%)}", sub));
   for (const std::string& regime : experiments::Regimes(r)) {
     absl::StrAppend(&t, TexEscape(regime));
-    for (const std::string& p : TablePlanners()) {
+    for (const std::string& p : planners) {
       auto it = at.find({regime, p});
       if (it == at.end()) {
         absl::StrAppend(&t, " & ", Missing(), " & ", Missing());
@@ -260,14 +272,14 @@ void Gap(const proto::RunResults& r, Macros* m, std::map<std::string, std::strin
     m->Add(absl::StrCat("GapBest", MacroName(regime)), Ratio2(b.first));
     m->Add(absl::StrCat("GapBestPlanner", MacroName(regime)), TexEscape(b.second));
   }
+  const std::vector<std::string> planners = TablePlanners(r);
   std::string header = "regime & graphs";
-  for (const std::string& p : TablePlanners()) absl::StrAppend(&header, " & ", TexEscape(p));
-  std::string t =
-      TableHead(absl::StrCat("lr", std::string(TablePlanners().size(), 'r')), header);
+  for (const std::string& p : planners) absl::StrAppend(&header, " & ", TexEscape(p));
+  std::string t = TableHead(absl::StrCat("lr", std::string(planners.size(), 'r')), header);
   for (const std::string& regime : experiments::Regimes(r)) {
     int64_t graphs = 0;
     std::string cells;
-    for (const std::string& p : TablePlanners()) {
+    for (const std::string& p : planners) {
       auto it = at.find({regime, p});
       if (it == at.end() || it->second->gap.count == 0) {
         absl::StrAppend(&cells, " & ", Missing());
@@ -457,80 +469,38 @@ void Runtime(const proto::RunResults& r, const std::string& machine, Macros* m,
 // --------------------------------------------------------------------------
 // replay_fidelity (byte-stable columns only; the timing CSV is not read)
 
-// A CSV with a header line; '#' lines are comments.
-struct Csv {
-  std::map<std::string, int> col;
-  std::vector<std::vector<std::string>> rows;  // each as wide as the header
-  // The field of `row` under header `name` (which must exist).
-  const std::string& At(const std::vector<std::string>& row, const char* name) const {
-    return row[col.at(name)];
+// A committed or generated CSV (experiments/csv.h) that must have
+// `columns`; kInvalidArgument naming `what` otherwise.
+absl::StatusOr<experiments::CsvTable> Table(const std::string& text, const std::string& what,
+                                            std::initializer_list<const char*> columns) {
+  absl::StatusOr<experiments::CsvTable> t = experiments::ParseCsv(text, what);
+  if (!t.ok()) return t.status();
+  for (const char* c : columns) {
+    if (!t->Has(c)) return absl::InvalidArgumentError(absl::StrCat(what, ": no column '", c, "'"));
   }
-};
-
-// One CSV line (RFC 4180 quoting: "a,b" is one field, "" inside quotes is
-// a quote; no line breaks inside fields).
-std::vector<std::string> SplitCsvLine(absl::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
+  return t;
 }
 
-Csv ParseCsv(const std::string& text) {
-  Csv csv;
-  bool header = true;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    if (absl::StartsWith(line, "#")) continue;
-    std::vector<std::string> f = SplitCsvLine(line);
-    if (header) {
-      for (int i = 0; i < static_cast<int>(f.size()); ++i) csv.col[f[i]] = i;
-      header = false;
-    } else if (f.size() >= csv.col.size()) {
-      csv.rows.push_back(std::move(f));
-    }
-  }
-  return csv;
-}
-
-void ReplayFidelity(const std::string& text, Macros* m) {
+absl::Status ReplayFidelity(const std::string& text, Macros* m) {
   m->Comment("replay_fidelity (CPU backend)");
-  Csv csv = ParseCsv(text);
-  std::map<std::string, int>& col = csv.col;
+  absl::StatusOr<experiments::CsvTable> csv =
+      Table(text, "replay_fidelity_results.csv",
+            {"status", "peaks_equal", "gradients_match", "family", "graph_label", "seed",
+             "planner"});
+  if (!csv.ok()) return csv.status();
   int64_t runs = 0, failed = 0, peaks_equal = 0, gradients_match = 0;
   std::set<std::string> families, graphs, planners;
-  const bool has_columns = col.count("status") && col.count("peaks_equal") &&
-                           col.count("gradients_match") && col.count("family") &&
-                           col.count("graph_label") && col.count("seed") && col.count("planner");
-  for (size_t i = 0; has_columns && i < csv.rows.size(); ++i) {
-    const std::vector<std::string>& f = csv.rows[i];
-    if (f[col["status"]] != "ok") {
+  for (const std::vector<std::string>& f : csv->rows()) {
+    if (csv->At(f, "status") != "ok") {
       ++failed;
       continue;
     }
     ++runs;
-    peaks_equal += f[col["peaks_equal"]] == "1";
-    gradients_match += f[col["gradients_match"]] == "1";
-    families.insert(f[col["family"]]);
-    graphs.insert(f[col["graph_label"]] + "/" + f[col["seed"]]);
-    planners.insert(f[col["planner"]]);
+    peaks_equal += csv->At(f, "peaks_equal") == "1";
+    gradients_match += csv->At(f, "gradients_match") == "1";
+    families.insert(csv->At(f, "family"));
+    graphs.insert(csv->At(f, "graph_label") + "/" + csv->At(f, "seed"));
+    planners.insert(csv->At(f, "planner"));
   }
   const double n = runs == 0 ? NAN : static_cast<double>(runs);
   m->Add("RFRuns", Int(runs));
@@ -540,58 +510,75 @@ void ReplayFidelity(const std::string& text, Macros* m) {
   m->Add("RFPlanners", Int(static_cast<int64_t>(planners.size())));
   m->Add("RFPeaksEqualPct", Pct(static_cast<double>(peaks_equal) / n));
   m->Add("RFGradientsMatchPct", Pct(static_cast<double>(gradients_match) / n));
+  return absl::OkStatus();
 }
 
 // --------------------------------------------------------------------------
 // exact_scaling (committed wall-clock results)
 
-void ExactScaling(const std::string& text, const std::string& machine, Macros* m,
-                  std::map<std::string, std::string>* files) {
+absl::Status ExactScaling(const std::string& text, const std::string& machine, Macros* m,
+                          std::map<std::string, std::string>* files) {
   m->Comment("exact_scaling (wall clock, committed)");
-  Csv csv = ParseCsv(text);
-  for (const char* c : {"label", "compute_nodes", "method", "status", "seconds", "time_limit_s"}) {
-    if (!csv.col.count(c)) return;
-  }
-  auto at = [&](const std::vector<std::string>& f, const char* c) { return csv.At(f, c); };
+  absl::StatusOr<experiments::CsvTable> csv =
+      Table(text, "exact_scaling.csv",
+            {"label", "compute_nodes", "method", "status", "seconds", "time_limit_s"});
+  if (!csv.ok()) return csv.status();
+  auto at = [&](const std::vector<std::string>& f, const char* c) { return csv->At(f, c); };
   struct Best { int64_t nodes = 0; std::string seconds; int64_t failed_at = 0; };
   std::vector<std::string> labels;
   std::map<std::pair<std::string, std::string>, Best> best;  // (label, method)
   std::string limit;
-  int64_t max_exhaustive = 0, max_exact = 0;
-  for (const auto& f : csv.rows) {
+  std::vector<std::string> methods;  // In the order of the CSV.
+  std::map<std::string, int64_t> max_nodes;  // Per method, over families.
+  for (const auto& f : csv->rows()) {
     const std::string label = at(f, "label"), method = at(f, "method");
     if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+    if (std::find(methods.begin(), methods.end(), method) == methods.end()) {
+      methods.push_back(method);
+    }
     limit = at(f, "time_limit_s");
     int64_t nodes = 0;
-    if (!absl::SimpleAtoi(at(f, "compute_nodes"), &nodes)) continue;
+    if (!absl::SimpleAtoi(at(f, "compute_nodes"), &nodes)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("exact_scaling.csv: compute_nodes = '", at(f, "compute_nodes"), "'"));
+    }
     Best& b = best[{label, method}];
     if (at(f, "status") == "optimal" && nodes >= b.nodes) {
       b.nodes = nodes;
       b.seconds = at(f, "seconds");
-      (method == "exact" ? max_exact : max_exhaustive) =
-          std::max(method == "exact" ? max_exact : max_exhaustive, nodes);
+      max_nodes[method] = std::max(max_nodes[method], nodes);
     } else if (at(f, "status") != "optimal" && at(f, "status") != "skipped" && b.failed_at == 0) {
       b.failed_at = nodes;
     }
   }
   m->Add("XSLimit", limit.empty() ? Missing() : limit);
   m->Add("XSMachine", TexEscape(machine));
-  m->Add("XSExhaustiveMax", Int(max_exhaustive));
-  m->Add("XSExactMax", Int(max_exact));
-  int64_t exhaustive_ahead = 0, exact_ahead = 0;  // Families where one goes further.
-  for (const std::string& label : labels) {
-    const int64_t x = best[{label, "exhaustive"}].nodes, e = best[{label, "exact"}].nodes;
-    exhaustive_ahead += x > e;
-    exact_ahead += e > x;
+  for (const std::string& method : methods) {
+    m->Add(absl::StrCat("XS", MacroName(method), "Max"), Int(max_nodes[method]));
   }
   m->Add("XSFamilies", Int(static_cast<int64_t>(labels.size())));
-  m->Add("XSExhaustiveAhead", Int(exhaustive_ahead));
-  m->Add("XSExactAhead", Int(exact_ahead));
-  std::string t = TableHead("lrrrr",
-                            "family & exhaustive: $n$ & (s) & MILP: $n$ & (s)");
+  // Per method, the families where it goes further than every other.
+  for (const std::string& method : methods) {
+    int64_t ahead = 0;
+    for (const std::string& label : labels) {
+      bool beats_all = true;
+      for (const std::string& other : methods) {
+        if (other != method) {
+          beats_all &= best[{label, method}].nodes > best[{label, other}].nodes;
+        }
+      }
+      ahead += beats_all;
+    }
+    m->Add(absl::StrCat("XS", MacroName(method), "Ahead"), Int(ahead));
+  }
+  std::string head = "family";
+  for (const std::string& method : methods) {
+    absl::StrAppend(&head, " & ", TexEscape(method), ": $n$ & (s)");
+  }
+  std::string t = TableHead(absl::StrCat("l", std::string(2 * methods.size(), 'r')), head);
   for (const std::string& label : labels) {
     absl::StrAppend(&t, TexEscape(label));
-    for (const char* method : {"exhaustive", "exact"}) {
+    for (const std::string& method : methods) {
       const Best& b = best[{label, method}];
       std::string n = b.nodes > 0 ? Int(b.nodes) : Missing();
       if (b.failed_at > 0) absl::StrAppend(&n, " ($<$", Int(b.failed_at), ")");
@@ -600,27 +587,30 @@ void ExactScaling(const std::string& text, const std::string& machine, Macros* m
     absl::StrAppend(&t, " \\\\\n");
   }
   (*files)["tab_exact_scaling.tex"] = t + TableTail();
+  return absl::OkStatus();
 }
 
 // --------------------------------------------------------------------------
 // exact_cross_check (committed: the opt-in MILP-vs-search cross-checks)
 
-void ExactCrossCheck(const std::string& text, Macros* m) {
+absl::Status ExactCrossCheck(const std::string& text, Macros* m) {
   m->Comment("exact_cross_check (opt-in MILP == exhaustive runs, committed)");
-  Csv csv = ParseCsv(text);
-  for (const char* c : {"variant", "seed", "compute_nodes", "breakpoints", "seconds"}) {
-    if (!csv.col.count(c)) return;
-  }
+  absl::StatusOr<experiments::CsvTable> csv =
+      Table(text, "exact_cross_check.csv",
+            {"variant", "seed", "compute_nodes", "breakpoints", "seconds"});
+  if (!csv.ok()) return csv.status();
   int64_t graphs = 0, breakpoints = 0, nine_or_more = 0;
   int64_t min_nodes = std::numeric_limits<int64_t>::max(), max_nodes = 0;
   double total_seconds = 0, max_seconds = 0;
-  for (const auto& f : csv.rows) {
+  for (const auto& f : csv->rows()) {
     int64_t nodes = 0, points = 0;
     double seconds = 0;
-    if (!absl::SimpleAtoi(csv.At(f, "compute_nodes"), &nodes) ||
-        !absl::SimpleAtoi(csv.At(f, "breakpoints"), &points) ||
-        !absl::SimpleAtod(csv.At(f, "seconds"), &seconds)) {
-      continue;
+    if (!absl::SimpleAtoi(csv->At(f, "compute_nodes"), &nodes) ||
+        !absl::SimpleAtoi(csv->At(f, "breakpoints"), &points) ||
+        !absl::SimpleAtod(csv->At(f, "seconds"), &seconds)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "exact_cross_check.csv: a row of seed ", csv->At(f, "seed"),
+          " has a compute_nodes, breakpoints or seconds field that is not a number"));
     }
     ++graphs;
     breakpoints += points;
@@ -637,6 +627,7 @@ void ExactCrossCheck(const std::string& text, Macros* m) {
   m->Add("XCMaxNodes", graphs > 0 ? Int(max_nodes) : Missing());
   m->Add("XCMaxMinutes", graphs > 0 ? Fixed(max_seconds / 60, 0) : Missing());
   m->Add("XCHours", graphs > 0 ? Fixed(total_seconds / 3600, 1) : Missing());
+  return absl::OkStatus();
 }
 
 // --------------------------------------------------------------------------
@@ -658,16 +649,17 @@ std::string SignedPct(double fraction) {
 // (family, planner or mode) -> (peak bytes, seconds).
 using PeakSeconds = std::map<std::pair<std::string, std::string>, std::pair<double, double>>;
 
-void GpuReplay(const std::string& replay_text, const std::optional<std::string>& torch_text,
-               Macros* m, std::map<std::string, std::string>* files) {
+absl::Status GpuReplay(const std::string& replay_text,
+                       const std::optional<std::string>& torch_text, Macros* m,
+                       std::map<std::string, std::string>* files) {
   m->Comment("gpu_replay (committed GPU measurement)");
-  Csv csv = ParseCsv(replay_text);
-  for (const char* c : {"device", "family", "planner", "status", "simulated_peak_bytes",
-                        "measured_peak_bytes", "store_all_measured_peak_bytes", "time_overhead",
-                        "compute_overhead", "peak_matches_simulator", "gradients_match"}) {
-    if (!csv.col.count(c)) return;
-  }
-  auto at = [&](const std::vector<std::string>& f, const char* c) { return csv.At(f, c); };
+  absl::StatusOr<experiments::CsvTable> csv =
+      Table(replay_text, "gpu_replay/replay_bench.csv",
+            {"device", "family", "planner", "status", "simulated_peak_bytes",
+             "measured_peak_bytes", "store_all_measured_peak_bytes", "time_overhead",
+             "compute_overhead", "peak_matches_simulator", "gradients_match"});
+  if (!csv.ok()) return csv.status();
+  auto at = [&](const std::vector<std::string>& f, const char* c) { return csv->At(f, c); };
   int64_t runs = 0, peaks_equal = 0, gradients_match = 0, not_run = 0;
   double max_gap = 0;  // |time overhead - compute overhead|, worst case
   std::string device;
@@ -677,7 +669,7 @@ void GpuReplay(const std::string& replay_text, const std::optional<std::string>&
       "graph & planner & peak (GiB) & vs store-all & $=$ sim. & time ovh. & compute ovh. & "
       "grads bitwise");
   std::string last_family;
-  for (const auto& f : csv.rows) {
+  for (const auto& f : csv->rows()) {
     device = at(f, "device");
     const std::string family = at(f, "family"), planner = at(f, "planner");
     if (!last_family.empty() && family != last_family) absl::StrAppend(&t, "\\midrule\n");
@@ -699,7 +691,7 @@ void GpuReplay(const std::string& replay_text, const std::optional<std::string>&
     if (std::isfinite(time_overhead - compute_overhead)) {
       max_gap = std::max(max_gap, std::abs(time_overhead - compute_overhead));
     }
-    if (csv.col.count("seconds")) replay[{family, planner}] = {peak, Number(at(f, "seconds"))};
+    if (csv->Has("seconds")) replay[{family, planner}] = {peak, Number(at(f, "seconds"))};
     absl::StrAppend(&t, " & ", GiB(peak), " & ",
                     Ratio2(peak / Number(at(f, "store_all_measured_peak_bytes"))), " & ",
                     equal ? "yes" : "\\textbf{no}", " & ", SignedPct(time_overhead), " & ",
@@ -713,17 +705,16 @@ void GpuReplay(const std::string& replay_text, const std::optional<std::string>&
   m->Add("GRPeaksEqual", Int(peaks_equal));
   m->Add("GRGradientsBitwise", Int(gradients_match));
   m->Add("GRMaxTimeComputeGapPts", Fixed(100.0 * max_gap, 1));
-  if (!torch_text) return;
+  if (!torch_text) return absl::OkStatus();
 
-  Csv torch = ParseCsv(*torch_text);
-  for (const char* c : {"family", "mode", "peak_bytes", "seconds", "torch"}) {
-    if (!torch.col.count(c)) return;
-  }
-  auto tat = [&](const std::vector<std::string>& f, const char* c) { return torch.At(f, c); };
+  absl::StatusOr<experiments::CsvTable> torch =
+      Table(*torch_text, "gpu_replay/torch.csv", {"family", "mode", "peak_bytes", "seconds", "torch"});
+  if (!torch.ok()) return torch.status();
+  auto tat = [&](const std::vector<std::string>& f, const char* c) { return torch->At(f, c); };
   PeakSeconds pt;
   std::vector<std::string> families;
   std::string version;
-  for (const auto& f : torch.rows) {
+  for (const auto& f : torch->rows()) {
     const std::string family = tat(f, "family");
     if (std::find(families.begin(), families.end(), family) == families.end()) {
       families.push_back(family);
@@ -763,6 +754,7 @@ void GpuReplay(const std::string& replay_text, const std::optional<std::string>&
                     cell(pt, family, "checkpoint"), " \\\\\n");
   }
   (*files)["tab_gpu_torch.tex"] = u + TableTail();
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -818,7 +810,7 @@ std::string TexEscape(const std::string& text) {
   return out;
 }
 
-std::map<std::string, std::string> GenerateTex(const PaperInputs& in) {
+absl::StatusOr<std::map<std::string, std::string>> GenerateTex(const PaperInputs& in) {
   std::map<std::string, std::string> files = {
       {"tab_regimes.tex", NoResults("random_dags")},
       {"tab_tradeoff.tex", NoResults("compare_checkpointing")},
@@ -844,12 +836,23 @@ std::map<std::string, std::string> GenerateTex(const PaperInputs& in) {
   if (in.exact) Exact(*in.exact, &m, &files);
   if (in.frontier) Frontier(*in.frontier, &m);
   if (in.runtime) Runtime(*in.runtime, in.runtime_machine, &m, &files);
-  if (in.replay_fidelity_csv) ReplayFidelity(*in.replay_fidelity_csv, &m);
-  if (in.exact_scaling_csv) {
-    ExactScaling(*in.exact_scaling_csv, in.exact_scaling_machine, &m, &files);
+  if (in.replay_fidelity_csv) {
+    if (absl::Status s = ReplayFidelity(*in.replay_fidelity_csv, &m); !s.ok()) return s;
   }
-  if (in.exact_cross_check_csv) ExactCrossCheck(*in.exact_cross_check_csv, &m);
-  if (in.gpu_replay_csv) GpuReplay(*in.gpu_replay_csv, in.gpu_torch_csv, &m, &files);
+  if (in.exact_scaling_csv) {
+    if (absl::Status s = ExactScaling(*in.exact_scaling_csv, in.exact_scaling_machine, &m, &files);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (in.exact_cross_check_csv) {
+    if (absl::Status s = ExactCrossCheck(*in.exact_cross_check_csv, &m); !s.ok()) return s;
+  }
+  if (in.gpu_replay_csv) {
+    if (absl::Status s = GpuReplay(*in.gpu_replay_csv, in.gpu_torch_csv, &m, &files); !s.ok()) {
+      return s;
+    }
+  }
   m.Comment("configuration, from the specs");
   for (const auto& [section, results] : sections) {
     if (results->has_value()) SpecMacros(section, **results, &m);

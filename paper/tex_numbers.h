@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "proto/result.pb.h"
 
 namespace tbp::paper {
@@ -48,7 +49,9 @@ struct PaperInputs {
 // File name (e.g. "numbers.tex", "tab_gap.tex") -> contents. Always the
 // same set of files: a table whose input is missing says so in its body.
 // numbers.tex defines every macro for the inputs given. Deterministic.
-std::map<std::string, std::string> GenerateTex(const PaperInputs& inputs);
+// A CSV input that is malformed (experiments/csv.h) or lacks a column a
+// table needs is kInvalidArgument naming the file.
+absl::StatusOr<std::map<std::string, std::string>> GenerateTex(const PaperInputs& inputs);
 
 // "random_dense" -> "RandomDense"; digits become words ("l2" -> "LTwo").
 std::string MacroName(const std::string& label);

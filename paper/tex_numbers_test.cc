@@ -56,7 +56,7 @@ TEST(TexEscapeTest, EscapesSpecials) {
 }
 
 TEST(GenerateTexTest, EveryFileAlwaysPresentAndMissingInputsSaySo) {
-  const std::map<std::string, std::string> files = GenerateTex({});
+  const std::map<std::string, std::string> files = *GenerateTex({});
   for (const char* name : {"numbers.tex", "tab_regimes.tex", "tab_tradeoff.tex", "tab_gap.tex",
                            "tab_exact.tex", "tab_tightness.tex", "tab_runtime.tex"}) {
     ASSERT_TRUE(files.count(name)) << name;
@@ -69,7 +69,7 @@ TEST(GenerateTexTest, MacrosAndTablesFromResults) {
   in.compare = RunSpec(kCompare, experiments::ExperimentKind::kCompareCheckpointing);
   in.gap = RunSpec(kCompare, experiments::ExperimentKind::kLowerBoundGap);
   in.random_dags = RunSpec(kCompare, experiments::ExperimentKind::kRandomDags);
-  const std::map<std::string, std::string> files = GenerateTex(in);
+  const std::map<std::string, std::string> files = *GenerateTex(in);
   const std::string& numbers = files.at("numbers.tex");
   EXPECT_THAT(numbers, HasSubstr(ResMacro("CCGraphs", "2")));
   EXPECT_THAT(numbers, HasSubstr(ResMacro("CCRuns", "18")));
@@ -80,7 +80,7 @@ TEST(GenerateTexTest, MacrosAndTablesFromResults) {
   EXPECT_THAT(files.at("tab_gap.tex"), HasSubstr("random\\_dense"));
   EXPECT_THAT(files.at("tab_tradeoff.tex"), HasSubstr("\\begin{tabular}"));
   // Deterministic.
-  EXPECT_EQ(GenerateTex(in), files);
+  EXPECT_EQ(*GenerateTex(in), files);
 }
 
 TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
@@ -93,7 +93,7 @@ TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
       "chain,chain,0,8,revolve,revolve,2,0,40,40,1,1,0.500000,ok\n"
       "rd,random_dag,1,8,periodic,periodic,3,0,60,64,0,1,0.200000,ok\n"
       "rd,random_dag,2,8,budget,budget,0.2,50,0,0,0,0,0.000000,infeasible budget\n";
-  const std::string numbers = GenerateTex(in).at("numbers.tex");
+  const std::string numbers = GenerateTex(in)->at("numbers.tex");
   EXPECT_THAT(numbers, HasSubstr(ResMacro("RFRuns", "3")));
   EXPECT_THAT(numbers, HasSubstr(ResMacro("RFFailedRuns", "1")));
   EXPECT_THAT(numbers, HasSubstr(ResMacro("RFGraphs", "2")));
@@ -103,7 +103,7 @@ TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
 }
 
 // The committed cross-check log: comment lines skipped, one row per graph;
-// a row that does not parse is not counted.
+// a row that does not parse is an error naming the file and the seed.
 TEST(GenerateTexTest, ExactCrossCheckMacrosFromCsv) {
   PaperInputs in;
   in.exact_cross_check_csv =
@@ -111,9 +111,8 @@ TEST(GenerateTexTest, ExactCrossCheckMacrosFromCsv) {
       "variant,seed,compute_nodes,breakpoints,seconds\n"
       "large,1001,8,1,0.5\n"
       "large,1002,7,3,179.5\n"
-      "xl,2001,10,2,3420.0\n"
-      "xl,2002,nine,2,1.0\n";
-  const std::string numbers = GenerateTex(in).at("numbers.tex");
+      "xl,2001,10,2,3420.0\n";
+  const std::string numbers = GenerateTex(in)->at("numbers.tex");
   EXPECT_THAT(numbers, HasSubstr(ResMacro("XCGraphs", "3")));
   EXPECT_THAT(numbers, HasSubstr(ResMacro("XCBreakpoints", "6")));
   EXPECT_THAT(numbers, HasSubstr(ResMacro("XCNineOrMore", "1")));
@@ -121,6 +120,30 @@ TEST(GenerateTexTest, ExactCrossCheckMacrosFromCsv) {
   EXPECT_THAT(numbers, HasSubstr(ResMacro("XCMaxNodes", "10")));
   EXPECT_THAT(numbers, HasSubstr(ResMacro("XCMaxMinutes", "57")));
   EXPECT_THAT(numbers, HasSubstr(ResMacro("XCHours", "1.0")));
+  in.exact_cross_check_csv = *in.exact_cross_check_csv + "xl,2002,nine,2,1.0\n";
+  absl::StatusOr<std::map<std::string, std::string>> bad = GenerateTex(in);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("exact_cross_check.csv: a row of seed 2002"));
+}
+
+// A CSV the paper reads that is malformed or lacks a column it needs is an
+// error naming the file, never a silently shorter table.
+TEST(GenerateTexTest, MalformedCsvInputsAreNamedErrors) {
+  PaperInputs short_row;
+  short_row.replay_fidelity_csv =
+      "graph_label,family,seed,planner,status,peaks_equal,gradients_match\n"
+      "chain,chain,0,periodic,ok,1\n";
+  absl::StatusOr<std::map<std::string, std::string>> r = GenerateTex(short_row);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("replay_fidelity_results.csv: line 2 has 6 fields, the header 7"));
+  PaperInputs no_column;
+  no_column.exact_scaling_csv = "label,compute_nodes,method,status,seconds\nchain,4,exact,optimal,1\n";
+  r = GenerateTex(no_column);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("exact_scaling.csv: no column 'time_limit_s'"));
 }
 
 // The GPU bundle's CSVs quote fields that hold commas; a row whose measured
@@ -144,7 +167,7 @@ TEST(GenerateTexTest, GpuReplayTablesFromQuotedCsv) {
       "family,rows,compute_nodes,mode,peak_bytes,seconds,segment,torch\n"
       "chain,8,4,store_all,1084479242,1.9,,2.0\n"
       "chain,8,4,checkpoint,536870912,2.6,2,2.0\n";
-  const std::map<std::string, std::string> files = GenerateTex(in);
+  const std::map<std::string, std::string> files = *GenerateTex(in);
   const std::string& numbers = files.at("numbers.tex");
   EXPECT_THAT(numbers, HasSubstr(ResMacro("GRDevice", "GPU (sm\\_90, 1 GiB)")));
   EXPECT_THAT(numbers, HasSubstr(ResMacro("GRRuns", "3")));
