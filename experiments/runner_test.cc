@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_split.h"
 #include "core/io/proto_io.h"
+#include "experiments/csv.h"
 #include "experiments/results_csv.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -519,9 +520,14 @@ TEST(ResultsCsvTest, ErrorsCannotBreakTheColumns) {
   proto::RunResults r;
   r.set_binary("compare_checkpointing");
   proto::RunRecord* rec = r.add_records();
-  rec->set_error("a, b\nc");
+  rec->set_error("a, b\n\"c\"");
   const std::string csv = ResultsCsv(r, CsvLayout::kRuns);
-  EXPECT_THAT(csv, HasSubstr(",a; b c\n"));
+  EXPECT_THAT(csv, HasSubstr(",\"a, b\n\"\"c\"\"\"\n"));
+  // And it parses back with as many fields as the header, the error intact.
+  absl::StatusOr<CsvTable> t = ParseCsv(csv, "runs.csv");
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->rows().size(), 1u);
+  EXPECT_EQ(t->At(t->rows()[0], "error"), "a, b\n\"c\"");
 }
 
 // ---------------------------------------------------------------------------
