@@ -1,4 +1,4 @@
-"""Hermetic, sharded experiment runs (DESIGN.md section 7).
+"""Hermetic, sharded experiment runs (docs/design.md section 7).
 
 experiment_results(name, binary, spec, num_shards) runs an experiment binary
 on a spec as `num_shards` independent Bazel actions (shard k runs the graph

@@ -1,4 +1,4 @@
-// The real_models experiment (DESIGN.md section 7; issue "Real model
+// The real_models experiment (docs/design.md section 7; issue "Real model
 // graphs"): every planner on every model of the ONNX zoo at its anchor
 // batch, the goal checked per model, and the largest batch that fits each
 // memory limit per planner. Driven by a RealModelsSpec

@@ -1,4 +1,4 @@
-// real_models: every planner on every ONNX zoo model (experiments/zoo/),
+// real_models: every planner on every ONNX zoo model (tools/zoo/),
 // the memory/compute goal per model and the largest batch per memory
 // limit (experiments/real_models.h). Writes three byte-stable CSVs.
 #include <cstdio>

@@ -109,6 +109,35 @@ TEST(RealModelsTest, ValidationNamesTheField) {
   EXPECT_THAT(RunRealModels(spec, nullptr).status().message(), HasSubstr("model mlp"));
 }
 
+// Every planner option reaches the planner (real_models plans through
+// PlanAndJudge): keep_recomputed and memory_levels are planned with, and an
+// option the planner does not read, or out of its range, is refused by
+// name instead of being silently ignored.
+TEST(RealModelsTest, PlannerOptionsAreHonouredOrRefusedByName) {
+  proto::RealModelsSpec spec = TinySpec();
+  proto::PlannerOptions* budget = spec.mutable_planners(2)->mutable_options();
+  budget->set_keep_recomputed(true);
+  budget->set_memory_levels(8);
+  absl::StatusOr<RealModelsOutput> out = RunRealModels(spec, nullptr);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_THAT(out->points_csv, HasSubstr("mlp,2,budget,budget,budget_fraction,0.5,"));
+  budget->set_memory_levels(1);
+  absl::Status s = ValidateRealModelsSpec(spec);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("RealModelsSpec.planners[2].options: "
+                                     "PlannerOptions.memory_levels = 1: must be >= 2"));
+  spec = TinySpec();
+  spec.mutable_planners(0)->mutable_options()->set_keep_recomputed(true);
+  s = ValidateRealModelsSpec(spec);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("PlannerOptions.keep_recomputed = true: planner "
+                                     "'store_all' has no such knob"));
+  spec = TinySpec();
+  spec.mutable_max_batch_planners(0)->mutable_options()->set_slots(2);
+  s = ValidateRealModelsSpec(spec);
+  EXPECT_THAT(s.message(), HasSubstr("max_batch_planners[0].options: PlannerOptions.slots = 2"));
+}
+
 // The committed spec validates (a typo fails here, not after a long build).
 TEST(RealModelsTest, CommittedSpecIsValid) {
   proto::RealModelsSpec spec;

@@ -1,4 +1,4 @@
-// The experiment runner (DESIGN.md section 7): validates an ExperimentSpec
+// The experiment runner (docs/design.md section 7): validates an ExperimentSpec
 // (proto/experiment.proto), expands it into runs, executes them and writes
 // the results (proto/result.proto) and a CSV for gnuplot (results_csv.h).
 //

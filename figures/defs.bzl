@@ -1,4 +1,4 @@
-"""gnuplot figures as Bazel targets (DESIGN.md section 7).
+"""gnuplot figures as Bazel targets (docs/design.md section 7).
 
 gnuplot_figure(name, script, data) declares
   :<name>_render  a genrule rendering <name>.pdf (for the paper) and

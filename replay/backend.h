@@ -1,4 +1,4 @@
-// The compute backend of the replay engine (DESIGN.md section 6): the few
+// The compute backend of the replay engine (docs/design.md section 6): the few
 // primitives the engine needs to execute FORWARD / FREE / BACKWARD on real
 // float32 tensors, behind one abstract interface with a CPU implementation
 // (cpu_backend.h, the reference) and a CUDA one (cuda_backend.h, cuBLAS).

@@ -70,17 +70,17 @@ TEST(BenchTest, BadOptionsAreNamed) {
   o.backend = "cpu";
   o.planners = {"budget:2"};
   absl::StatusOr<BenchReport> r = RunBench(o);
-  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("budget:2"));
   o.planners = {"store_all"};
   o.families = {"mlp"};
   r = RunBench(o);
-  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("family = 'mlp'"));
   o.families = {"chain"};
   o.preset = "small";
   r = RunBench(o);  // No device memory on the CPU and no explicit target.
-  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("target_store_all_bytes"));
 }
 

@@ -1,4 +1,4 @@
-// The replay engine: executes a schedule (DESIGN.md section 3) on real
+// The replay engine: executes a schedule (docs/design.md section 3) on real
 // float32 tensors through a Backend, and measures what the simulator
 // predicts.
 //

@@ -1,4 +1,4 @@
-// The replay's network on a graph (DESIGN.md section 6): tensor shapes and
+// The replay's network on a graph (docs/design.md section 6): tensor shapes and
 // parameter layout, independent of any backend.
 //
 // Widths. Every node v (INPUT and COMPUTE) is a [batch, width_v] float32

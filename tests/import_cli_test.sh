@@ -7,7 +7,7 @@ TBP="${TEST_SRCDIR}/tiny_backprop/cli/tbp"
 DATA="${TEST_SRCDIR}/tiny_backprop"
 MLP="$DATA/core/onnx/testdata/tiny_mlp.onnx"
 UNKNOWN="$DATA/core/onnx/testdata/unknown_op.onnx"
-VGG="$DATA/experiments/zoo/vgg16.onnx"
+VGG="$DATA/tools/zoo/vgg16.onnx"
 T="${TEST_TMPDIR:-$(mktemp -d)}"
 # shellcheck source=tests/cli_lib.sh
 source "${TEST_SRCDIR}/tiny_backprop/tests/cli_lib.sh"

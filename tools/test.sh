@@ -16,6 +16,14 @@ if [ -x /usr/local/cuda/bin/nvcc ]; then
 else
   echo "tools/test.sh: /usr/local/cuda/bin/nvcc not found: CUDA backend not built" >&2
 fi
+# The layering of docs/design.md, as visibility and cquery checks (one
+# test in the summary).
+if tools/check_layering.sh 2>&1 | tee -a "$log"; then
+  echo "//tools:check_layering PASSED in layering checks" >> "$log"
+else
+  status=1
+  echo "//tools:check_layering FAILED in layering checks" >> "$log"
+fi
 # A plain summary line: "N passed, N failed" (.bazelrc's
 # --test_summary=short lists every test; the CUDA run's //replay tests are
 # separate runs of a separate build and count separately).

@@ -1,4 +1,4 @@
-// The frontier profile of a topological order (DESIGN.md section 4).
+// The frontier profile of a topological order (docs/design.md section 4).
 //
 // An order lists every COMPUTE node exactly once, topologically; INPUT nodes
 // are excluded (they are always resident and cost no activation memory).

@@ -1,4 +1,4 @@
-// Height-compressibility (HCP) diagnosis of a graph (DESIGN.md section 4).
+// Height-compressibility (HCP) diagnosis of a graph (docs/design.md section 4).
 //
 // Height-compressed planners (periodic, revolve, interval_tree, budget)
 // checkpoint the frontier cuts of one order. They save memory when those

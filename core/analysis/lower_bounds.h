@@ -1,5 +1,5 @@
 // Lower bounds on the peak memory of EVERY valid schedule of a graph in the
-// model of DESIGN.md section 3 (resident activations + live gradient
+// model of docs/design.md section 3 (resident activations + live gradient
 // buffers, sampled inside each FORWARD and BACKWARD). Planners compare
 // budgets against BestLowerBound: a budget below it is infeasible for every
 // schedule, recomputation or not.

@@ -25,7 +25,7 @@ using ::testing::HasSubstr;
 using testing_graphs::MustBuild;
 using testing_graphs::ProtoBuilder;
 
-// Small-graph model of DESIGN.md section 3 over bitmasks of COMPUTE nodes.
+// Small-graph model of docs/design.md section 3 over bitmasks of COMPUTE nodes.
 class Model {
  public:
   explicit Model(const Graph& g) : g_(g), nodes_(g.compute_nodes()) {

@@ -1,5 +1,5 @@
 // Topological orders of the COMPUTE nodes and their validation
-// (DESIGN.md section 4).
+// (docs/design.md section 4).
 //
 // An order lists every COMPUTE node of a graph exactly once such that every
 // COMPUTE input of a node comes before it; INPUT nodes are never listed.

@@ -1,4 +1,4 @@
-// The graph IR of tiny-backprop (DESIGN.md section 3).
+// The graph IR of tiny-backprop (docs/design.md section 3).
 //
 // A Graph is an immutable DAG with dense node ids 0..num_nodes()-1 (the node
 // order of the proto it was built from), compact CSR adjacency in both
@@ -33,12 +33,13 @@ inline constexpr NodeId kNoNode = -1;
 class Graph {
  public:
   // Validates `proto` and builds the IR in O(V + E) expected time.
-  // Errors (kInvalidArgument), each naming the field and value: empty graph;
-  // empty or duplicate node name; kind unspecified; negative output_bytes,
-  // forward_cost or backward_cost; an INPUT node with inputs; an unknown
-  // input name; a cycle (the message names nodes on it); no outputs; an
-  // unknown, duplicate or INPUT output; a COMPUTE node without a COMPUTE
-  // consumer that is not an output; totals overflowing int64.
+  // Errors (kInvalidArgument), each naming the field and value: empty graph
+  // or more than 2^31 - 2 nodes; no COMPUTE node; empty or duplicate node
+  // name; a kind other than INPUT or COMPUTE; negative output_bytes,
+  // forward_cost, backward_cost or replay_width; an INPUT node with inputs;
+  // an unknown input name; a cycle (the message names nodes on it); no
+  // outputs; an unknown, duplicate or INPUT output; a COMPUTE node without
+  // a COMPUTE consumer that is not an output; totals overflowing int64.
   static absl::StatusOr<Graph> FromProto(const proto::Graph& proto);
 
   // The name index refers to this graph's own names: copies rebuild it,

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -36,9 +37,13 @@ proto::Graph Diamond() {
   return g;
 }
 
+// The message of FromProto's error on `p`, or "ok". graph.h documents every
+// FromProto error as kInvalidArgument, so any other code fails the test.
 std::string ErrorOf(const proto::Graph& p) {
   auto g = Graph::FromProto(p);
-  return g.ok() ? "ok" : std::string(g.status().message());
+  if (g.ok()) return "ok";
+  EXPECT_EQ(g.status().code(), absl::StatusCode::kInvalidArgument) << g.status();
+  return std::string(g.status().message());
 }
 
 TEST(GraphTest, DiamondAdjacencyAndTotals) {
@@ -111,6 +116,9 @@ TEST(GraphTest, ValidationErrorsNameTheField) {
   p = Diamond();
   p.mutable_nodes(2)->set_backward_cost(-1);
   EXPECT_THAT(ErrorOf(p), HasSubstr("('b').backward_cost = -1"));
+  p = Diamond();
+  p.mutable_nodes(2)->set_replay_width(-2);
+  EXPECT_THAT(ErrorOf(p), HasSubstr("('b').replay_width = -2"));
 
   p = Diamond();
   p.mutable_nodes(0)->add_inputs("a");

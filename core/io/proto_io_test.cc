@@ -62,10 +62,13 @@ TEST(ProtoIoTest, JsonUsesTheDeclaredFieldNames) {
 
 TEST(ProtoIoTest, BadInputsAreNamedErrors) {
   proto::Graph g;
-  EXPECT_THAT(std::string(ReadProtoFile("/nonexistent/x.textproto", &g).message()),
+  const absl::Status missing = ReadProtoFile("/nonexistent/x.textproto", &g);
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(missing.message()),
               HasSubstr("cannot read file '/nonexistent/x.textproto'"));
-  EXPECT_THAT(std::string(ReadProtoFile("graph.yaml", &g).message()),
-              HasSubstr("unknown extension"));
+  const absl::Status yaml = ReadProtoFile("graph.yaml", &g);
+  EXPECT_EQ(yaml.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(yaml.message()), HasSubstr("unknown extension"));
   EXPECT_THAT(std::string(ParseProto("nodes { nam: \"x\" }", FileFormat::kText, "f", &g).message()),
               HasSubstr("line 1"));
   EXPECT_THAT(std::string(ParseProto("{\"nodes\": 3}", FileFormat::kJson, "f", &g).message()),
@@ -77,8 +80,10 @@ TEST(ProtoIoTest, BadInputsAreNamedErrors) {
 }
 
 TEST(ProtoIoTest, FailedWriteLeavesNoFile) {
-  EXPECT_FALSE(WriteProtoFile("/nonexistent_dir/out.textproto", Sample()).ok());
-  EXPECT_FALSE(WriteProtoFile(TempPath("out.xml"), Sample()).ok());
+  EXPECT_EQ(WriteProtoFile("/nonexistent_dir/out.textproto", Sample()).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(WriteProtoFile(TempPath("out.xml"), Sample()).code(),
+            absl::StatusCode::kInvalidArgument);
   std::FILE* f = std::fopen(TempPath("out.xml").c_str(), "r");
   EXPECT_EQ(f, nullptr);
   if (f) std::fclose(f);

@@ -1,5 +1,5 @@
 // The ONNX importer: an ONNX model (Debian's libonnx-dev 1.12, its protobuf
-// schema and shape inference) -> the graph IR of DESIGN.md section 3.
+// schema and shape inference) -> the graph IR of docs/design.md section 3.
 //
 // What becomes what (docs/model.md, "Importing ONNX", says the same):
 //   - Graph inputs and initializers become INPUT nodes (always resident,
@@ -18,7 +18,7 @@
 //     node whose outputs are all integer or boolean (no gradient flows).
 //   - Every float graph output produced by a COMPUTE node is an output
 //     (its gradient is seeded). COMPUTE nodes that reach no output, and
-//     INPUT nodes nothing reads, are pruned (DESIGN.md: importers prune
+//     INPUT nodes nothing reads, are pruned (docs/design.md: importers prune
 //     dead nodes first).
 //   - The data inputs are the graph inputs (not initializers) with a
 //     symbolic dimension; if none has one, every non-initializer graph
@@ -38,6 +38,8 @@
 // without one, or two different symbols; shape inference failures; an
 // unknown shape or element type (naming node and tensor); an operator
 // without a FLOP rule (naming node and operator); no differentiable output.
+// ImportOnnxFile: a file that cannot be read is kNotFound (kDataLoss for an
+// I/O error while reading), as ReadFile in core/io/proto_io.h.
 #ifndef TBP_CORE_ONNX_ONNX_IMPORT_H_
 #define TBP_CORE_ONNX_ONNX_IMPORT_H_
 

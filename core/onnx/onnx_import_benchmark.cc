@@ -1,4 +1,4 @@
-// ImportOnnxFile on the zoo (experiments/zoo/): read, shape inference,
+// ImportOnnxFile on the zoo (tools/zoo/): read, shape inference,
 // costing, pruning and validation of a real model. Run from the workspace
 // root: bazel run -c opt //core/onnx:onnx_import_benchmark
 #include <string>
@@ -12,7 +12,7 @@ namespace {
 void BM_ImportZooModel(benchmark::State& state, const std::string& model, int64_t batch) {
   OnnxImportOptions options;
   options.batch = batch;
-  const std::string path = "experiments/zoo/" + model + ".onnx";
+  const std::string path = "tools/zoo/" + model + ".onnx";
   for (auto _ : state) {
     absl::StatusOr<proto::Graph> g = ImportOnnxFile(path, options);
     if (!g.ok()) {

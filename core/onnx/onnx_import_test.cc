@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "core/graph/graph.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -199,13 +200,18 @@ absl::Status ImportError(const onnx::ModelProto& m, int64_t batch) {
 
 TEST(OnnxImportTest, SymbolicBatchNeedsBatchAndOnlyOneSymbol) {
   absl::Status s = ImportError(ConvNet(), 0);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("graph input 'x' dimension 0 is symbolic ('N')"));
   EXPECT_THAT(s.message(), HasSubstr("--batch"));
-  EXPECT_THAT(ImportError(ConvNet(), -4).message(), HasSubstr("batch = -4"));
+  s = ImportError(ConvNet(), -4);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("batch = -4"));
   onnx::ModelProto two = ConvNet();
   two.mutable_graph()->mutable_input(3)->mutable_type()->mutable_tensor_type()
       ->mutable_shape()->mutable_dim(0)->set_dim_param("K");
-  EXPECT_THAT(ImportError(two, 2).message(), HasSubstr("2 different symbolic dimensions (K, N)"));
+  s = ImportError(two, 2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("2 different symbolic dimensions (K, N)"));
 }
 
 TEST(OnnxImportTest, BatchForAFixedModelIsAnError) {
@@ -213,13 +219,16 @@ TEST(OnnxImportTest, BatchForAFixedModelIsAnError) {
   m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()
       ->mutable_shape()->mutable_dim(0)->set_dim_value(2);
   EXPECT_TRUE(ImportError(m, 0).ok());
-  EXPECT_THAT(ImportError(m, 8).message(), HasSubstr("no symbolic dimension"));
+  absl::Status s = ImportError(m, 8);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("no symbolic dimension"));
 }
 
 TEST(OnnxImportTest, UnknownOperatorNamesNodeAndOperator) {
   onnx::ModelProto m = ConvNet();
   m.mutable_graph()->mutable_node(1)->set_op_type("FancyActivation");
   absl::Status s = ImportError(m, 2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("'relu' (op FancyActivation)"));
   EXPECT_THAT(s.message(), HasSubstr("not supported"));
 }
@@ -227,17 +236,21 @@ TEST(OnnxImportTest, UnknownOperatorNamesNodeAndOperator) {
 TEST(OnnxImportTest, UndefinedTensorDuplicateProducerAndCycle) {
   onnx::ModelProto undefined = ConvNet();
   undefined.mutable_graph()->mutable_node(1)->set_input(0, "nowhere");
-  EXPECT_THAT(ImportError(undefined, 2).message(),
-              HasSubstr("'relu' (op Relu) reads tensor 'nowhere'"));
+  absl::Status s = ImportError(undefined, 2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("'relu' (op Relu) reads tensor 'nowhere'"));
 
   onnx::ModelProto dup = ConvNet();
   dup.mutable_graph()->mutable_node(1)->set_output(0, "c");
-  EXPECT_THAT(ImportError(dup, 2).message(), HasSubstr("tensor 'c' is written by both"));
+  s = ImportError(dup, 2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("tensor 'c' is written by both"));
 
   // relu reads m (the Mul's output) and mul reads r: relu -> mul -> relu.
   onnx::ModelProto cyc = ConvNet();
   cyc.mutable_graph()->mutable_node(1)->set_input(0, "m");
-  absl::Status s = ImportError(cyc, 2);
+  s = ImportError(cyc, 2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("cycle"));
   EXPECT_THAT(s.message(), HasSubstr("'relu'"));
   EXPECT_THAT(s.message(), HasSubstr("'mul'"));
@@ -260,19 +273,25 @@ TEST(OnnxImportTest, ShapeInferenceErrorsAreReported) {
   axis->set_name("axis");
   axis->set_type(onnx::AttributeProto::INT);
   axis->set_i(9);
-  EXPECT_THAT(ImportError(m, 2).message(), HasSubstr("shape inference failed"));
+  absl::Status s = ImportError(m, 2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("shape inference failed"));
 }
 
 TEST(OnnxImportTest, MissingInputShapeNamesTheInput) {
   onnx::ModelProto m = ConvNet();
   m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->clear_shape();
-  EXPECT_THAT(ImportError(m, 2).message(), HasSubstr("graph input 'x' has no tensor shape"));
+  absl::Status s = ImportError(m, 2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("graph input 'x' has no tensor shape"));
 }
 
 TEST(OnnxImportTest, NoDifferentiableOutput) {
   onnx::ModelProto m = ConvNet();
   m.mutable_graph()->mutable_output(0)->set_name("s");  // the Constant
-  EXPECT_THAT(ImportError(m, 2).message(), HasSubstr("nothing to differentiate"));
+  absl::Status s = ImportError(m, 2);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("nothing to differentiate"));
 }
 
 TEST(OnnxImportTest, MalformedTruncatedAndEmptyBytes) {
@@ -282,13 +301,21 @@ TEST(OnnxImportTest, MalformedTruncatedAndEmptyBytes) {
   ASSERT_TRUE(ConvNet().SerializeToString(&bytes));
   ASSERT_TRUE(ImportOnnxBytes(bytes, options).ok());
   for (size_t cut : {bytes.size() / 2, bytes.size() - 3, size_t{7}}) {
-    EXPECT_FALSE(ImportOnnxBytes(bytes.substr(0, cut), options).ok()) << "cut at " << cut;
+    absl::Status s = ImportOnnxBytes(bytes.substr(0, cut), options).status();
+    EXPECT_FALSE(s.ok()) << "cut at " << cut;
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << "cut at " << cut << ": " << s;
   }
-  EXPECT_THAT(ImportOnnxBytes("", options).status().message(), HasSubstr("empty"));
-  EXPECT_THAT(ImportOnnxBytes("\xff\xff\xff garbage", options).status().message(),
-              HasSubstr("not a valid ONNX ModelProto"));
-  EXPECT_THAT(ImportOnnxFile("/nonexistent/m.onnx", options).status().message(),
-              HasSubstr("/nonexistent/m.onnx"));
+  absl::Status s = ImportOnnxBytes("", options).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("empty"));
+  s = ImportOnnxBytes("\xff\xff\xff garbage", options).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("not a valid ONNX ModelProto"));
+  // An unreadable file keeps ReadFile's code (core/io/proto_io.h): it is not
+  // bad input bytes.
+  s = ImportOnnxFile("/nonexistent/m.onnx", options).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(s.message(), HasSubstr("/nonexistent/m.onnx"));
 }
 
 }  // namespace

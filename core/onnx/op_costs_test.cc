@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -126,12 +127,14 @@ TEST(OpCostsTest, UnknownOperatorIsAnErrorNamingNodeAndOperator) {
   TensorInfo x = F({2});
   absl::StatusOr<int64_t> f = OnnxForwardFlops(Node("FancyOp", 1), {&x}, {&x});
   ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(f.status().message(), HasSubstr("node 'n' (op FancyOp)"));
   EXPECT_THAT(f.status().message(), HasSubstr("not supported"));
   onnx::NodeProto ms = Node("Relu", 1);
   ms.set_domain("com.microsoft");
   f = OnnxForwardFlops(ms, {&x}, {&x});
   ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(f.status().message(), HasSubstr("com.microsoft"));
 }
 
@@ -139,10 +142,12 @@ TEST(OpCostsTest, MissingShapeAndOverflowAreErrors) {
   TensorInfo y = F({2, 4, 6, 6});
   absl::StatusOr<int64_t> f = OnnxForwardFlops(Node("Conv", 2), {nullptr, nullptr}, {&y});
   ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(f.status().message(), HasSubstr("input 0"));
   TensorInfo huge = F({int64_t{1} << 40, int64_t{1} << 20});
   f = OnnxForwardFlops(Node("MatMul", 2), {&huge, &huge}, {&huge});
   ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(f.status().message(), HasSubstr("overflows"));
 }
 

@@ -2,7 +2,7 @@
 // under a memory budget, among the frontier-cut plans of a fixed order
 // whose segment ends lie on block boundaries. Dynamic programming over cut
 // intervals in the spirit of Rotor (Beaumont et al. 2019) and Kusumoto et
-// al. (2019), in this project's model (DESIGN.md section 3).
+// al. (2019), in this project's model (docs/design.md section 3).
 //
 // Memory accounting of the DP, relative to the checkpoints held by the
 // enclosing segments (S): for a segment [a, b),

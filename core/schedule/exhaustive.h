@@ -1,6 +1,6 @@
 // Exhaustive search for the optimal schedule of a tiny graph: A* (Dijkstra
 // with an admissible, consistent heuristic; see exhaustive.cc) over the
-// states of DESIGN.md section 3, for graphs of at most
+// states of docs/design.md section 3, for graphs of at most
 // kExhaustiveMaxNodes COMPUTE nodes. It is the ground truth that the other
 // planners (and the Revolve correspondence) are checked against.
 //

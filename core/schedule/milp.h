@@ -1,4 +1,4 @@
-// The exact planner: the least-recomputation schedule of DESIGN.md section 3
+// The exact planner: the least-recomputation schedule of docs/design.md section 3
 // under a byte budget, as a mixed-integer program solved by COIN-OR CBC.
 //
 // Formulation (time-indexed; Checkmate's stages, Jain et al. MLSys 2020,

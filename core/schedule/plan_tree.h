@@ -3,7 +3,7 @@
 //
 // Positions 0..n-1 index a topological order of the COMPUTE nodes. For a
 // position b, the cut before b is C(b) = {nodes at positions < b with a
-// consumer at a position >= b} (DESIGN.md section 4 calls it cut b-1).
+// consumer at a position >= b} (docs/design.md section 4 calls it cut b-1).
 //
 // A plan tree reverses a segment [a, b) of positions:
 //   Leaf(a, b):  forward every non-resident node of [a, b) in order, then

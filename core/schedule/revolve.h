@@ -1,7 +1,7 @@
 // Binomial checkpointing (Griewank & Walther, ACM TOMS 26(1), 2000) over the
 // cuts of an order.
 //
-// Correspondence with this project's model (DESIGN.md section 3), derived in
+// Correspondence with this project's model (docs/design.md section 3), derived in
 // the paper and checked by exhaustive search in tests/revolve_oracle_test.cc:
 // on a chain of l unit nodes (output_bytes = forward_cost = backward_cost =
 // 1), reversing positions [a, b) while the node at b-1 is resident and the

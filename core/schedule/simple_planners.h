@@ -1,4 +1,4 @@
-// Plan trees of the fixed-shape planners (DESIGN.md section 5): store_all,
+// Plan trees of the fixed-shape planners (docs/design.md section 5): store_all,
 // periodic (Chen et al. 2016) and tiny-backprop's interval tree. Each runs
 // in O(n) and is emitted by EmitPlan (plan_tree.h).
 #ifndef TBP_CORE_SCHEDULE_SIMPLE_PLANNERS_H_

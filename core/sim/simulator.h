@@ -1,4 +1,4 @@
-// The simulator: the single judge of schedules (DESIGN.md section 3).
+// The simulator: the single judge of schedules (docs/design.md section 3).
 //
 // Simulate() executes a schedule against a graph, checks every precondition
 // of every instruction, and measures peak memory and costs. Every number

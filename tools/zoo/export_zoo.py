@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Regenerates the ONNX model zoo in experiments/zoo/ (for regeneration
+"""Regenerates the ONNX model zoo in tools/zoo/ (for regeneration
 only: the generated files are committed, and neither README command runs
 this script).
 
@@ -16,7 +16,7 @@ Needs Debian's python3-torch (1.13), python3-torchvision (0.14) and
 python3-onnx (1.12):
 
     apt-get install python3-torch python3-torchvision python3-onnx
-    /usr/bin/python3 tools/zoo/export_zoo.py [--out_dir=experiments/zoo] [model ...]
+    /usr/bin/python3 tools/zoo/export_zoo.py [--out_dir=tools/zoo] [model ...]
 
 Deterministic: no weights are written and the graph structure does not
 depend on the random initialisation, so a rerun gives the same files on
@@ -197,7 +197,7 @@ def export(name, out_dir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out_dir", default="experiments/zoo")
+    parser.add_argument("--out_dir", default="tools/zoo")
     parser.add_argument("models", nargs="*", default=list(MODELS))
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
