@@ -101,31 +101,37 @@ struct PlannerSpec {
   double store_all_fraction = 0;
 };
 
+// NAME[:ARG]...: each ARG is a budget as a fraction of store-all's peak in
+// (0, 1] (for a planner that uses budget_bytes), or KNOB=VALUE for one of
+// the planner's knobs (registry.h), e.g. revolve:slots=2, budget:0.5.
 absl::StatusOr<PlannerSpec> ParsePlanner(const std::string& text) {
   PlannerSpec p;
   p.label = text;
   std::vector<std::string> parts = absl::StrSplit(text, ':');
   p.options.set_planner(parts[0]);
-  if (parts.size() > 2) {
-    return absl::InvalidArgumentError(absl::StrFormat("bench planner = '%s': NAME[:ARG]", text));
-  }
-  if (parts.size() == 2) {
-    const std::string& arg = parts[1];
-    int64_t slots = 0;
-    double fraction = 0;
-    if (parts[0] == "revolve" && !arg.empty() && arg[0] == 's' &&
-        absl::SimpleAtoi(arg.substr(1), &slots) && slots >= 1) {
-      p.options.set_slots(slots);
-    } else if (FindPlanner(parts[0]) != nullptr &&
-               FindPlanner(parts[0])->budget != BudgetUse::kChecked &&
-               absl::SimpleAtod(arg, &fraction) && fraction > 0 && fraction <= 1) {
-      p.store_all_fraction = fraction;
-    } else {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "bench planner = '%s': the argument must be a budget as a fraction of store-all's "
-          "peak in (0, 1] (a planner that uses budget_bytes) or sN slots (revolve)",
-          text));
+  const PlannerDef* def = FindPlanner(parts[0]);
+  for (size_t i = 1; def != nullptr && i < parts.size(); ++i) {
+    const std::string& arg = parts[i];
+    const size_t eq = arg.find('=');
+    double value = 0;
+    if (eq == std::string::npos) {
+      if (def->budget == BudgetUse::kChecked || !absl::SimpleAtod(arg, &value) ||
+          !(value > 0 && value <= 1) || p.store_all_fraction > 0) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "bench planner = '%s': '%s' must be KNOB=VALUE or one budget as a fraction of "
+            "store-all's peak in (0, 1] (for a planner that uses budget_bytes)",
+            text, arg));
+      }
+      p.store_all_fraction = value;
+      continue;
     }
+    const std::string knob = arg.substr(0, eq);
+    if (FindKnob(*def, knob) == nullptr || !absl::SimpleAtod(arg.substr(eq + 1), &value)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "bench planner = '%s': '%s' is not KNOB=VALUE for a knob of planner '%s'", text, arg,
+          def->name));
+    }
+    if (absl::Status s = SetKnobValue(knob, value, &p.options); !s.ok()) return s;
   }
   if (absl::Status s = ValidatePlannerOptions([&] {
         proto::PlannerOptions o = p.options;

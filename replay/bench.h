@@ -33,8 +33,9 @@ struct BenchOptions {
   std::string backend = "cuda";
   // transformer, residual, random_dag, layered, unet, chain.
   std::vector<std::string> families = {"transformer", "residual", "random_dag"};
-  // store_all, periodic, interval_tree, revolve:F, budget:F (F: budget as a
-  // fraction of store-all's simulated peak), revolve:sN (N slots).
+  // NAME[:ARG]...: a registered planner; each ARG a budget as a fraction
+  // of store-all's simulated peak (revolve:0.5, budget:0.3) or one of the
+  // planner's knobs as KNOB=VALUE (revolve:slots=2).
   std::vector<std::string> planners = {"store_all",  "periodic",   "interval_tree",
                                        "revolve:0.5", "budget:0.5", "budget:0.3"};
   // "full": widths for an 80 GB GPU; "small": tiny graphs (tests, CPU).

@@ -19,7 +19,7 @@ TEST(BenchTest, SmallPresetOnCpu) {
   o.backend = "cpu";
   o.preset = "small";
   o.families = {"transformer", "residual", "random_dag", "layered", "unet", "chain"};
-  o.planners = {"store_all", "periodic", "interval_tree", "revolve:s2", "revolve:0.6",
+  o.planners = {"store_all", "periodic", "interval_tree", "revolve:slots=2", "revolve:0.6",
                 "budget:0.6"};
   o.target_store_all_bytes = 64 << 10;
   o.repeats = 2;
@@ -72,6 +72,15 @@ TEST(BenchTest, BadOptionsAreNamed) {
   absl::StatusOr<BenchReport> r = RunBench(o);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("budget:2"));
+  o.planners = {"periodic:0.5"};  // periodic does not use a budget.
+  r = RunBench(o);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("'0.5' must be KNOB=VALUE"));
+  o.planners = {"revolve:segment_length=3"};
+  r = RunBench(o);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("not KNOB=VALUE for a knob of planner 'revolve'"));
   o.planners = {"store_all"};
   o.families = {"mlp"};
   r = RunBench(o);

@@ -20,8 +20,8 @@ ABSL_FLAG(std::vector<std::string>, families,
 ABSL_FLAG(std::vector<std::string>, planners,
           std::vector<std::string>({"store_all", "periodic", "interval_tree", "revolve:0.5",
                                     "budget:0.5", "budget:0.3"}),
-          "comma-separated NAME[:ARG]; ARG = budget fraction of store-all's peak (revolve, "
-          "budget) or sN slots (revolve)");
+          "comma-separated NAME[:ARG]...; ARG = a budget as a fraction of store-all's peak "
+          "(planners that use budget_bytes) or KNOB=VALUE (tbp --help lists the knobs)");
 ABSL_FLAG(std::string, preset, "full", "full (sized for an 80 GB GPU) or small");
 ABSL_FLAG(double, target_fraction, 0.6,
           "store-all peak as a fraction of the free device memory left after parameters");
