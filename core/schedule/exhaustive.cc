@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <new>
 #include <queue>
 #include <tuple>
 #include <utility>
@@ -98,6 +99,15 @@ void ForEachMove(const Local& l, Mask res, Mask done, int64_t budget, Visit&& vi
   }
 }
 
+// Estimated bytes per entry of the searches' tables (a flat_hash_map slot
+// of key and value with its control byte, at the table's load factor).
+constexpr int64_t kBytesPerReached = 56;
+constexpr int64_t kBytesPerSeen = 20;
+
+int64_t StateBytesLimit(int64_t max_state_bytes) {
+  return max_state_bytes > 0 ? max_state_bytes : kExhaustiveDefaultStateBytes;
+}
+
 struct Found {
   bool ok = false;
   int64_t cost = 0;
@@ -126,6 +136,7 @@ Found Search(const Local& l, int64_t budget, const ExhaustiveOptions& options) {
   const int64_t f_limit = options.recompute_upper_bound >= 0
                               ? base + options.recompute_upper_bound
                               : std::numeric_limits<int64_t>::max();
+  const int64_t byte_limit = StateBytesLimit(options.max_state_bytes);
   auto h = [&](Mask res, Mask done) {
     return options.reference ? int64_t{0} : SumFwd(l, all & ~res & ~done);
   };
@@ -155,7 +166,9 @@ Found Search(const Local& l, int64_t budget, const ExhaustiveOptions& options) {
       found.timed_out = true;
       return found;
     }
-    if (static_cast<int64_t>(reached.size()) > kExhaustiveMaxStates) {
+    if (static_cast<int64_t>(reached.size()) * kBytesPerReached +
+            static_cast<int64_t>(queue.size() * sizeof(Item)) >
+        byte_limit) {
       found.too_many_states = true;
       return found;
     }
@@ -173,8 +186,11 @@ Found Search(const Local& l, int64_t budget, const ExhaustiveOptions& options) {
     }
     ForEachMove(l, s.first, s.second, budget, [&](const Move& m) {
       const State next = {m.res, m.done};
-      const int64_t nd = d + m.cost, nf = nd + h(m.res, m.done);
-      if (nf > f_limit) return;
+      int64_t nd = 0, nf = 0;  // A total past int64 could never be reported.
+      if (__builtin_add_overflow(d, m.cost, &nd) ||
+          __builtin_add_overflow(nd, h(m.res, m.done), &nf) || nf > f_limit) {
+        return;
+      }
       auto [it, inserted] = reached.try_emplace(next);
       if (!inserted && it->second.d <= nd) return;
       it->second = Reached{nd, s, m.op, m.node};
@@ -192,7 +208,7 @@ Found Search(const Local& l, int64_t budget, const ExhaustiveOptions& options) {
 // states, like Search.
 enum class Feasibility { kYes, kNo, kTooManyStates };
 
-Feasibility Feasible(const Local& l, int64_t budget) {
+Feasibility Feasible(const Local& l, int64_t budget, int64_t byte_limit) {
   const Mask all = AllNodes(l);
   using State = std::pair<Mask, Mask>;  // (resident, done)
   absl::flat_hash_set<State> seen;
@@ -203,7 +219,9 @@ Feasibility Feasible(const Local& l, int64_t budget) {
     const auto [res, done] = stack.back();
     stack.pop_back();
     if (done == all) return Feasibility::kYes;
-    if (static_cast<int64_t>(seen.size()) > kExhaustiveMaxStates) {
+    if (static_cast<int64_t>(seen.size()) * kBytesPerSeen +
+            static_cast<int64_t>(stack.size() * sizeof(State)) >
+        byte_limit) {
       return Feasibility::kTooManyStates;
     }
     frees.clear();
@@ -238,12 +256,21 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
                                                   const ExhaustiveOptions& options) {
   if (absl::Status s = CheckSize(graph); !s.ok()) return s;
   const Local l = Localize(graph);
-  Found f = Search(l, budget_bytes, options);
+  const int64_t byte_limit = StateBytesLimit(options.max_state_bytes);
+  Found f;
+  try {
+    f = Search(l, budget_bytes, options);
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "exhaustive search: out of memory before its state limit (max_state_bytes = %d); "
+        "lower max_state_bytes, or use planner 'exact' (MILP) or a smaller graph",
+        byte_limit));
+  }
   if (f.too_many_states) {
     return absl::ResourceExhaustedError(absl::StrFormat(
-        "exhaustive search: more than %d states (memory); use planner 'exact' (MILP) or a "
-        "smaller graph",
-        kExhaustiveMaxStates));
+        "exhaustive search: its states reached max_state_bytes = %d bytes after %d states; "
+        "raise it, or use planner 'exact' (MILP) or a smaller graph",
+        byte_limit, f.explored));
   }
   if (f.timed_out) {
     return absl::DeadlineExceededError(absl::StrFormat(
@@ -270,17 +297,32 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
   return r;
 }
 
-absl::StatusOr<int64_t> ExhaustiveMinimumMemory(const Graph& graph) {
+absl::StatusOr<int64_t> ExhaustiveMinimumMemory(const Graph& graph, int64_t max_state_bytes) {
   if (absl::Status s = CheckSize(graph); !s.ok()) return s;
   const Local l = Localize(graph);
-  int64_t lo = 0, hi = 2 * SumBytes(l, AllNodes(l));
+  const int64_t byte_limit = StateBytesLimit(max_state_bytes);
+  // Every activation and every gradient at once: more than any schedule
+  // needs (saturated, so huge sizes cannot wrap).
+  const int64_t total = SumBytes(l, AllNodes(l));
+  int64_t lo = 0, hi = total > std::numeric_limits<int64_t>::max() / 2
+                           ? std::numeric_limits<int64_t>::max()
+                           : 2 * total;
   while (lo < hi) {  // Feasibility is monotone in the budget.
     const int64_t mid = lo + (hi - lo) / 2;
-    const Feasibility f = Feasible(l, mid);
+    Feasibility f = Feasibility::kTooManyStates;
+    try {
+      f = Feasible(l, mid, byte_limit);
+    } catch (const std::bad_alloc&) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "exhaustive minimum memory: out of memory at budget %d before its state limit "
+          "(max_state_bytes = %d)",
+          mid, byte_limit));
+    }
     if (f == Feasibility::kTooManyStates) {
       return absl::ResourceExhaustedError(absl::StrFormat(
-          "exhaustive minimum memory: more than %d states at budget %d", kExhaustiveMaxStates,
-          mid));
+          "exhaustive minimum memory: its states reached max_state_bytes = %d bytes at "
+          "budget %d",
+          byte_limit, mid));
     }
     if (f == Feasibility::kYes) hi = mid; else lo = mid + 1;
   }

@@ -26,8 +26,9 @@
 namespace tbp {
 
 inline constexpr int kExhaustiveMaxNodes = 64;
-// Reached states kept at most (the search's memory, ~100 bytes each).
-inline constexpr int64_t kExhaustiveMaxStates = 40'000'000;
+// The default of ExhaustiveOptions::max_state_bytes: 4 GiB, a sixth of the
+// 24 GiB machine the project is built on.
+inline constexpr int64_t kExhaustiveDefaultStateBytes = int64_t{4} << 30;
 
 struct ExhaustiveOptions {
   // > 0: kDeadlineExceeded once that much wall-clock time has passed.
@@ -40,6 +41,11 @@ struct ExhaustiveOptions {
   // true: plain Dijkstra, without the A* heuristic of exhaustive.cc; the
   // simplest form of the search, which tests compare the fast one against.
   bool reference = false;
+  // Most bytes the search's reached states and queue may take (estimated
+  // per entry); past it, kResourceExhausted naming the limit. <= 0: the
+  // default, kExhaustiveDefaultStateBytes. An allocation failure below the
+  // limit is kResourceExhausted too, never an abort.
+  int64_t max_state_bytes = 0;
 };
 
 struct ExhaustiveResult {
@@ -51,8 +57,10 @@ struct ExhaustiveResult {
 
 // kFailedPrecondition if the graph has more than kExhaustiveMaxNodes
 // COMPUTE nodes; kOutOfRange if no valid schedule fits in budget_bytes (the
-// message says so);
-// kResourceExhausted past kExhaustiveMaxStates reached states. Time and
+// message says so); kResourceExhausted past options.max_state_bytes of
+// states (or when memory runs out); kDeadlineExceeded past the time limit.
+// Schedules whose total forward cost would overflow int64 are not explored
+// (nothing could report them). Time and
 // memory O(3^n * n * degree) in the worst case, but the states whose cost so
 // far plus the heuristic stays within the optimum, not n, decide: they stay
 // few while the optimum recomputes little and on narrow graphs (unet and
@@ -64,7 +72,8 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
 // The least budget for which any valid schedule exists (the true minimum
 // memory), by bisection over a depth-first search for any valid schedule
 // over the same states (feasibility is monotone in the budget).
-absl::StatusOr<int64_t> ExhaustiveMinimumMemory(const Graph& graph);
+absl::StatusOr<int64_t> ExhaustiveMinimumMemory(const Graph& graph,
+                                                int64_t max_state_bytes = 0);
 
 }  // namespace tbp
 

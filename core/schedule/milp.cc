@@ -418,6 +418,18 @@ absl::StatusOr<MilpResult> MilpSolve(const Graph& graph, const MilpOptions& opti
     if (s.feasible) {
       best = std::move(s.instructions);
       best_recompute = std::llround(s.objective) - base;
+      if (options.on_incumbent) {
+        // Counts up to `done` are settled; every schedule with more
+        // FORWARDs recomputes at least (done + 1 - n) * c_min.
+        MilpResult partial;
+        partial.instructions = best;
+        partial.recompute_cost = best_recompute;
+        partial.recompute_lower_bound = std::max(
+            std::min(best_recompute, options.known_lower_bound),
+            std::min(best_recompute, std::max<int64_t>(0, (done + 1 - l.n) * c_min)));
+        partial.max_forwards = hi;
+        options.on_incumbent(partial);
+      }
     }
     if (!s.proven) {
       interrupted = true;

@@ -53,6 +53,7 @@
 #define TBP_CORE_SCHEDULE_MILP_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -64,6 +65,8 @@ namespace tbp {
 // The MILP grows as n^3 (steps x nodes); beyond this many COMPUTE nodes it
 // is refused rather than built.
 inline constexpr int kMilpMaxNodes = 64;
+
+struct MilpResult;
 
 struct MilpOptions {
   int64_t budget_bytes = 0;
@@ -83,6 +86,12 @@ struct MilpOptions {
   // carries the cut "recompute >= known_lower_bound", and the ladder stops
   // as soon as its best schedule reaches it. 0 = none.
   int64_t known_lower_bound = 0;
+  // Called with the best schedule so far each time the ladder finds a
+  // better one, its recompute_lower_bound valid at that moment (the counts
+  // settled so far) and proven_optimal = false; lets a caller that runs the
+  // solve in a child process (core/util/contained.h) report it if the
+  // solve is stopped. May be empty.
+  std::function<void(const MilpResult&)> on_incumbent;
 };
 
 struct MilpResult {
