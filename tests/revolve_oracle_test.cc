@@ -70,6 +70,44 @@ TEST(RevolveOracleTest, BudgetPlannerAttainsTheOptimum) {
   }
 }
 
+// At its default options (128 blocks: the DP alone is too coarse on chains
+// of more than 128 nodes), the budget planner still attains Griewank-
+// Walther's optimum, through its revolve candidate: every budget from 4
+// bytes on chains of 50 and 137 nodes, a ladder of budgets up to 100,000
+// nodes. At 30,000 nodes and 4 bytes (one slot) the optimal schedule has
+// t(l, 1) = l (l - 1) / 2 = 4.5 * 10^8 forward steps: too long to emit, a
+// named kResourceExhausted error, not a wrong answer.
+TEST(RevolveOracleTest, BudgetPlannerAtDefaultOptionsOnLongChains) {
+  struct Case { int l; std::vector<int64_t> budgets; };
+  std::vector<Case> cases;
+  for (int l : {50, 137}) {
+    Case c{l, {}};
+    for (int64_t b = 4; b <= l + 2; ++b) c.budgets.push_back(b);
+    cases.push_back(c);
+  }
+  cases.push_back({1000, {4, 5, 6, 7, 8, 9, 10, 16, 33, 100, 500, 1001, 1002}});
+  cases.push_back({10000, {5, 6, 7, 10, 100, 1000, 5000, 10002}});
+  cases.push_back({100000, {1000, 100002}});
+  for (const Case& c : cases) {
+    Graph g = UnitChain(c.l);
+    for (int64_t budget : c.budgets) {
+      proto::PlannerOptions o;
+      o.set_planner("budget");
+      o.set_budget_bytes(budget);
+      SimResult sim = PlanAndSimulate(g, o);
+      EXPECT_LE(sim.peak_bytes, budget) << "l=" << c.l;
+      EXPECT_EQ(sim.recompute_cost, ExpectedRecompute(c.l, budget - 3))
+          << "l=" << c.l << " budget=" << budget;
+    }
+  }
+  proto::PlannerOptions o;
+  o.set_planner("budget");
+  o.set_budget_bytes(4);
+  absl::StatusOr<JudgedSchedule> huge = PlanAndJudge(UnitChain(30000), o);
+  EXPECT_EQ(huge.status().code(), absl::StatusCode::kResourceExhausted) << huge.status();
+  EXPECT_THAT(std::string(huge.status().message()), HasSubstr("too long to emit"));
+}
+
 TEST(RevolveOracleTest, BudgetPlannerPublishedValue) {
   // t(100, 3) = 490 (Griewank & Walther 2000): budget 6 bytes.
   proto::PlannerOptions o;

@@ -215,6 +215,7 @@ TEST(PlannerTest, BudgetBelowThePlannersReachIsOutOfRange) {
   proto::PlannerOptions o = Options("budget");
   o.set_budget_bytes(5);
   o.set_max_blocks(1);
+  o.set_dp_only(true);  // The DP alone (the portfolio would find a schedule).
   absl::StatusOr<JudgedSchedule> s = PlanAndJudge(UnitChain(9), o);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_THAT(std::string(s.status().message()),

@@ -1,17 +1,35 @@
 #include "core/schedule/planners/budget.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/schedule/exhaustive.h"
 #include "core/schedule/plan_tree.h"
+#include "core/schedule/planners/revolve.h"
 #include "core/schedule/refine.h"
+#include "core/schedule/simple_planners.h"
+#include "core/sim/simulator.h"
 
 namespace tbp {
 namespace {
 
 constexpr int64_t kDefaultMaxBlocks = 128;
+// Graphs of at most this many COMPUTE nodes get the exhaustive search's
+// optimum (3^12 states at most: well under a second and 64 MiB).
+constexpr int64_t kDefaultSearchNodes = 12;
+constexpr int64_t kSearchStateBytes = int64_t{256} << 20;
+// The fixed-shape ladder (ShapeSizes) up to this many positions.
+constexpr int32_t kFixedShapesMaxNodes = 20000;
+// The descent of step 5 up to this many positions.
+constexpr int32_t kDescentMaxNodes = 500;
 
 void ResolveDefaults(PlanContext& c, proto::PlannerOptions* o) {
   if (o->max_blocks() == 0) o->set_max_blocks(kDefaultMaxBlocks);
@@ -32,15 +50,184 @@ absl::StatusOr<std::vector<Instruction>> DpSchedule(PlanContext& c,
   return EmitPlan(c.positions(), *tree);
 }
 
+// One schedule the portfolio considers, judged by the simulator.
+struct Candidate {
+  std::string source;  // for messages: "frontier-cut DP", "revolve", ...
+  std::vector<Instruction> instructions;
+  int64_t peak_bytes = 0;
+  int64_t recompute_cost = 0;
+};
+
+class Portfolio {
+ public:
+  Portfolio(const Graph& graph, int64_t budget) : graph_(graph), budget_(budget) {}
+
+  // Simulates `instructions` and keeps them if they fit and recompute less
+  // than the best so far (ties: the lower peak, then the earlier). An
+  // invalid schedule is a broken invariant of its source.
+  absl::Status Offer(const std::string& source, std::vector<Instruction> instructions) {
+    absl::StatusOr<SimResult> sim = Simulate(graph_, instructions);
+    if (!sim.ok()) {
+      return absl::InternalError(absl::StrCat("budget planner: the ", source,
+                                              " candidate is invalid: ", sim.status().message()));
+    }
+    least_peak_ = std::min(least_peak_, sim->peak_bytes);
+    if (sim->peak_bytes > budget_) {
+      absl::StrAppendFormat(&misses_, "; %s peaks at %d bytes", source, sim->peak_bytes);
+      return absl::OkStatus();
+    }
+    if (!best_.has_value() || sim->recompute_cost < best_->recompute_cost ||
+        (sim->recompute_cost == best_->recompute_cost && sim->peak_bytes < best_->peak_bytes)) {
+      best_ = Candidate{source, std::move(instructions), sim->peak_bytes, sim->recompute_cost};
+    }
+    return absl::OkStatus();
+  }
+  // Records why a source has no candidate (kOutOfRange: nothing of it
+  // fits; kResourceExhausted: what fits is too large to emit).
+  void Miss(const std::string& source, const absl::Status& why) {
+    absl::StrAppend(&misses_, "; ", source, ": ", why.message());
+    too_large_ |= absl::IsResourceExhausted(why);
+  }
+  // Whether some source had a fitting plan too large to emit.
+  bool too_large() const { return too_large_; }
+  std::optional<Candidate>& best() { return best_; }
+  const std::string& misses() const { return misses_; }
+
+ private:
+  const Graph& graph_;
+  const int64_t budget_;
+  std::optional<Candidate> best_;
+  int64_t least_peak_ = std::numeric_limits<int64_t>::max();
+  std::string misses_;
+  bool too_large_ = false;
+};
+
+// The segment lengths and block sizes of the fixed-shape candidates:
+// sqrt(n) and a ladder of small ones (what experiments sweep), fewer on
+// large graphs.
+std::vector<int64_t> ShapeSizes(int32_t n) {
+  std::vector<int64_t> sizes = {CeilSqrt(n)};
+  if (n <= kFixedShapesMaxNodes) {
+    for (int64_t k : {2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64}) {
+      if (k < n && k != sizes[0]) sizes.push_back(k);
+    }
+  }
+  return sizes;
+}
+
 absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
-  absl::StatusOr<std::vector<Instruction>> at_budget = DpSchedule(c, o, o.budget_bytes());
-  if (!at_budget.ok()) return at_budget.status();
-  if (!o.keep_recomputed()) return c.MakeSchedule(o, *std::move(at_budget));
-  absl::StatusOr<std::vector<Instruction>> kept = KeepRecomputedSearch(
-      c.graph(), o.budget_bytes(), *at_budget,
-      [&](int64_t budget) { return DpSchedule(c, o, budget); });
-  if (!kept.ok()) return kept.status();
-  return c.MakeSchedule(o, *std::move(kept));
+  const Graph& graph = c.graph();
+  const int64_t budget = o.budget_bytes();
+  const int64_t n_compute = static_cast<int64_t>(graph.compute_nodes().size());
+  // 1. Small graphs: the exhaustive search's optimum (nothing beats it).
+  const int64_t search_nodes = o.search_nodes() == 0 ? kDefaultSearchNodes : o.search_nodes();
+  if (!o.dp_only() && n_compute <= search_nodes) {
+    ExhaustiveOptions e;
+    e.max_state_bytes = kSearchStateBytes;
+    absl::StatusOr<ExhaustiveResult> r = ExhaustiveSearch(graph, budget, e);
+    if (r.ok()) return c.MakeSchedule(o, std::move(r->instructions));
+    if (absl::IsOutOfRange(r.status())) {
+      absl::StatusOr<int64_t> least = ExhaustiveMinimumMemory(graph, kSearchStateBytes);
+      if (least.ok()) {
+        return absl::OutOfRangeError(absl::StrFormat(
+            "PlannerOptions.budget_bytes = %d is below the least memory of any valid "
+            "schedule of this graph, %d bytes (proven by exhaustive search)",
+            budget, *least));
+      }
+      return r.status();
+    }
+    // Out of states or time: the heuristics below.
+  }
+  Portfolio portfolio(graph, budget);
+  // 2. The frontier-cut DP (and, when asked, its keep_recomputed passes).
+  absl::StatusOr<std::vector<Instruction>> at_budget = DpSchedule(c, o, budget);
+  const bool dp_fits = at_budget.ok();
+  if (at_budget.ok()) {
+    std::vector<Instruction> dp = *std::move(at_budget);
+    if (o.keep_recomputed()) {
+      absl::StatusOr<std::vector<Instruction>> kept = KeepRecomputedSearch(
+          graph, budget, dp, [&](int64_t b) { return DpSchedule(c, o, b); });
+      if (!kept.ok()) return kept.status();
+      dp = *std::move(kept);
+    }
+    if (absl::Status s = portfolio.Offer("frontier-cut DP", std::move(dp)); !s.ok()) return s;
+  } else if (absl::IsOutOfRange(at_budget.status())) {
+    portfolio.Miss("frontier-cut DP", at_budget.status());
+  } else {
+    return at_budget.status();
+  }
+  if (o.dp_only()) {
+    if (!portfolio.best().has_value()) return at_budget.status();
+    return c.MakeSchedule(o, std::move(portfolio.best()->instructions));
+  }
+  // 3. Nested recomputation over single positions: Revolve with the most
+  // slots that fit (optimal on chains of unit nodes, where the DP's blocks
+  // of several positions are too coarse).
+  int64_t slots = 0;
+  absl::StatusOr<std::vector<Instruction>> revolve = RevolveForBudget(c, budget, &slots);
+  if (revolve.ok()) {
+    if (absl::Status s = portfolio.Offer("revolve", *std::move(revolve)); !s.ok()) return s;
+  } else if (absl::IsOutOfRange(revolve.status()) ||
+             absl::IsResourceExhausted(revolve.status())) {
+    portfolio.Miss("revolve", revolve.status());
+  } else {
+    return revolve.status();
+  }
+  // 4. The fixed shapes (periodic, interval tree): schedules that do not
+  // depend on the budget, so offering them keeps the result monotone.
+  for (int64_t k : ShapeSizes(c.n())) {
+    if (absl::Status s = portfolio.Offer(
+            "periodic", EmitPlan(c.positions(), PeriodicPlan(c.n(), k)));
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = portfolio.Offer(
+            "interval tree", EmitPlan(c.positions(), IntervalTreePlan(c.n(), k, 2)));
+        !s.ok()) {
+      return s;
+    }
+  }
+  // 5. Below the DP's reach: single tensors dropped across the peaks of the
+  // DP's least-memory plan and recomputed after them (RecomputeToFit, a
+  // step of 1/16 of the budget at a time), on graphs small enough for that
+  // pass. Offered at every budget below the DP's reach, not only where
+  // nothing else fits, so that the result does not jump up where the DP
+  // starts.
+  if (!dp_fits && c.n() <= kDescentMaxNodes) {
+    absl::StatusOr<const BudgetPlanner*> dp = SharedBudgetDp(c, o.max_blocks());
+    if (!dp.ok()) return dp.status();
+    const int64_t least = (*dp)->MinFeasibleBytes();
+    absl::StatusOr<std::vector<Instruction>> start = DpSchedule(c, o, least);
+    if (start.ok()) {
+      std::vector<Instruction> ins = *std::move(start);
+      bool fitted = true;
+      for (int64_t step = least; fitted && step > budget;) {
+        step = std::max(budget, step - std::max<int64_t>(1, budget / 16));
+        absl::StatusOr<KeptSchedule> fit = RecomputeToFit(graph, std::move(ins), step);
+        if (!fit.ok()) {
+          if (!absl::IsNotFound(fit.status())) return fit.status();
+          fitted = false;
+          break;
+        }
+        ins = std::move(fit->instructions);
+      }
+      if (fitted) {
+        if (absl::Status s = portfolio.Offer("descent from the DP", std::move(ins)); !s.ok()) {
+          return s;
+        }
+      }
+    }
+  }
+  if (!portfolio.best().has_value()) {
+    const std::string message = absl::StrFormat(
+        "PlannerOptions.budget_bytes = %d: no schedule of the budget planner's portfolio "
+        "fits it (the best lower bound is %d bytes)%s",
+        budget, c.best_lower_bound(), portfolio.misses());
+    // A schedule exists but is too long to emit: say so, not "infeasible".
+    if (portfolio.too_large()) return absl::ResourceExhaustedError(message);
+    return absl::OutOfRangeError(message);
+  }
+  return c.MakeSchedule(o, std::move(portfolio.best()->instructions));
 }
 
 }  // namespace
@@ -49,8 +236,8 @@ const PlannerDef& BudgetPlannerDef() {
   static const PlannerDef* def = [] {
     auto* d = new PlannerDef;
     d->name = "budget";
-    d->summary = "least recomputation within budget_bytes among frontier-cut plans of the order "
-                 "(dynamic programming)";
+    d->summary = "least recomputation within budget_bytes: exhaustive search on small graphs, "
+                 "else the best of a frontier-cut DP, revolve and fixed shapes";
     d->budget = BudgetUse::kRequired;
     d->knobs = {
         {"max_blocks", KnobType::kInt, 1, kNoMax, "128", "",
@@ -59,6 +246,12 @@ const PlannerDef& BudgetPlannerDef() {
         {"memory_levels", KnobType::kInt, 2, kNoMax,
          "2^20 / blocks^2 clamped to [64, 65536]", "",
          "most Pareto points (need, cost) the DP keeps per interval"},
+        {"search_nodes", KnobType::kInt, -1, 64, "12", "",
+         "graphs of at most this many COMPUTE nodes get the exhaustive search's optimum "
+         "(-1: never)"},
+        {"dp_only", KnobType::kBool, 0, 1, "false", "",
+         "only the frontier-cut DP (and keep_recomputed), no search and no other candidate: "
+         "the DP's plan space alone"},
         {"keep_recomputed", KnobType::kBool, 0, 1, "false", "",
          "refine: keep recomputed tensors resident where the budget allows, bring the DP's "
          "plans for larger budgets under it, trade recomputations (not monotone in the "

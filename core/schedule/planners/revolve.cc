@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "core/schedule/plan_tree.h"
@@ -15,7 +18,8 @@ namespace {
 // emitted (slots too few for the length of the order).
 constexpr int64_t kMaxRevolveForwards = 200'000'000;
 
-absl::StatusOr<Schedule> PlanWithSlots(PlanContext& c, proto::PlannerOptions o, int64_t slots) {
+// The revolve schedule with `slots`; kResourceExhausted if too long.
+absl::StatusOr<std::vector<Instruction>> WithSlots(const PlanContext& c, int64_t slots) {
   const int64_t steps = RevolveSteps(c.n(), slots);
   if (steps > kMaxRevolveForwards) {
     return absl::ResourceExhaustedError(absl::StrFormat(
@@ -23,45 +27,17 @@ absl::StatusOr<Schedule> PlanWithSlots(PlanContext& c, proto::PlannerOptions o, 
         "give more slots or a larger budget_bytes",
         slots, c.n(), steps, kMaxRevolveForwards));
   }
-  o.set_slots(slots);
-  return c.MakeSchedule(o, EmitPlan(c.positions(), RevolvePlan(c.n(), slots)));
-}
-
-absl::StatusOr<int64_t> PeakOf(const PlanContext& c, const Schedule& s) {
-  absl::StatusOr<SimResult> sim = Simulate(c.graph(), s.instructions);
-  if (!sim.ok()) return sim.status();
-  return sim->peak_bytes;
+  return EmitPlan(c.positions(), RevolvePlan(c.n(), slots));
 }
 
 absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& options) {
-  if (options.slots() > 0) return PlanWithSlots(c, options, options.slots());
-  // Derive the slots from the budget: the most slots whose simulated peak
-  // fits (the peak grows with the slots; checked by simulation, not
-  // assumed, at the end).
-  const int64_t budget = options.budget_bytes();
-  int64_t lo = 1, hi = std::max<int64_t>(1, c.n());
-  absl::StatusOr<Schedule> one = PlanWithSlots(c, options, 1);
-  if (!one.ok()) return one.status();
-  absl::StatusOr<int64_t> peak_one = PeakOf(c, *one);
-  if (!peak_one.ok()) return peak_one.status();
-  if (*peak_one > budget) {
-    return absl::OutOfRangeError(absl::StrFormat(
-        "PlannerOptions.budget_bytes = %d is below the peak of revolve with 1 slot on this "
-        "order, %d bytes: no revolve schedule fits",
-        budget, *peak_one));
-  }
-  while (lo < hi) {
-    const int64_t mid = lo + (hi - lo + 1) / 2;
-    absl::StatusOr<Schedule> s = PlanWithSlots(c, options, mid);
-    if (!s.ok()) {  // Too long to emit: more slots help.
-      lo = mid;
-      continue;
-    }
-    absl::StatusOr<int64_t> peak = PeakOf(c, *s);
-    if (!peak.ok()) return peak.status();
-    if (*peak <= budget) lo = mid; else hi = mid - 1;
-  }
-  return PlanWithSlots(c, options, lo);
+  proto::PlannerOptions o = options;
+  int64_t slots = o.slots();
+  absl::StatusOr<std::vector<Instruction>> instructions =
+      slots > 0 ? WithSlots(c, slots) : RevolveForBudget(c, o.budget_bytes(), &slots);
+  if (!instructions.ok()) return instructions.status();
+  o.set_slots(slots);
+  return c.MakeSchedule(o, *std::move(instructions));
 }
 
 }  // namespace
@@ -87,6 +63,98 @@ const PlannerDef& RevolvePlanner() {
     return d;
   }();
   return *def;
+}
+
+absl::StatusOr<std::vector<Instruction>> RevolveForBudget(PlanContext& c, int64_t budget,
+                                                          int64_t* slots) {
+  // Probes by slot count: the simulated peak, or -1 when too long to emit
+  // (which more slots cure: such counts count as fitting). The schedule of
+  // the most slots seen to fit is kept (the answer, unless a later probe
+  // fits with more).
+  std::map<int64_t, int64_t> peak_at;
+  int64_t kept_slots = 0;
+  std::vector<Instruction> kept;
+  auto fits = [&](int64_t s) -> absl::StatusOr<bool> {
+    auto it = peak_at.find(s);
+    if (it == peak_at.end()) {
+      absl::StatusOr<std::vector<Instruction>> ins = WithSlots(c, s);
+      int64_t peak = -1;
+      if (ins.ok()) {
+        absl::StatusOr<SimResult> sim = Simulate(c.graph(), *ins);
+        if (!sim.ok()) return sim.status();
+        peak = sim->peak_bytes;
+        if (peak <= budget && s > kept_slots) {
+          kept_slots = s;
+          kept = *std::move(ins);
+        }
+      } else if (!absl::IsResourceExhausted(ins.status())) {
+        return ins.status();
+      }
+      it = peak_at.emplace(s, peak).first;
+    }
+    return it->second <= budget;
+  };
+  // The estimate: slots of the mean cut's bytes (exact up to a constant on
+  // a unit chain, where s slots peak at s + 3 bytes).
+  const OrderContext& p = c.positions();
+  const int64_t n = std::max<int32_t>(1, c.n());
+  __int128 cut_total = 0;
+  for (int32_t b = 1; b < c.n(); ++b) cut_total += p.cut_bytes[b];
+  const int64_t mean_cut =
+      std::max<int64_t>(1, static_cast<int64_t>(cut_total / std::max<int64_t>(1, n - 1)));
+  int64_t guess = std::clamp<int64_t>(budget / mean_cut, 1, n);
+  // Gallop to a bracket lo (fits) < hi (does not), then bisect.
+  int64_t lo = 0, hi = n + 1;
+  absl::StatusOr<bool> f = fits(guess);
+  if (!f.ok()) return f.status();
+  if (*f) {
+    lo = guess;
+    for (int64_t step = 1; lo < n;) {
+      const int64_t next = std::min(n, lo + step);
+      absl::StatusOr<bool> g = fits(next);
+      if (!g.ok()) return g.status();
+      if (!*g) {
+        hi = next;
+        break;
+      }
+      lo = next;
+      step *= 2;
+    }
+  } else {
+    hi = guess;
+    for (int64_t step = 1; hi > 1;) {
+      const int64_t next = std::max<int64_t>(1, hi - step);
+      absl::StatusOr<bool> g = fits(next);
+      if (!g.ok()) return g.status();
+      if (*g) {
+        lo = next;
+        break;
+      }
+      hi = next;
+      step *= 2;
+    }
+  }
+  while (hi - lo > 1) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    absl::StatusOr<bool> g = fits(mid);
+    if (!g.ok()) return g.status();
+    (*g ? lo : hi) = mid;
+  }
+  if (lo == 0) {
+    return absl::OutOfRangeError(absl::StrFormat(
+        "PlannerOptions.budget_bytes = %d is below the peak of revolve with 1 slot on this "
+        "order, %d bytes: no revolve schedule fits",
+        budget, peak_at.at(1)));
+  }
+  if (peak_at.at(lo) < 0) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "revolve within budget_bytes = %d needs at most %d slots over %d positions, and "
+        "%d forward steps or more (more than %d): the schedule is too long to emit",
+        budget, lo, c.n(), RevolveSteps(c.n(), lo), kMaxRevolveForwards));
+  }
+  *slots = lo;
+  if (kept_slots == lo) return kept;
+  return WithSlots(c, lo);
 }
 
 }  // namespace tbp
