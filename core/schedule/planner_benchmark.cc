@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "core/analysis/lower_bounds.h"
 #include "core/analysis/order.h"
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
@@ -107,6 +108,35 @@ BENCHMARK(BM_BudgetPlanOneBudget)->Iterations(1)
     ->Args({128, 1, 0, 0})
     ->Args({1000, 1, 0, 0})
     ->Unit(benchmark::kMillisecond);
+
+// The budget planner as users run it (PlanAndJudge: the portfolio), and
+// with keep_recomputed, on the benchmark chain of range(0) nodes (lognormal
+// sizes) at the budget 5% of the way from its best lower bound to its
+// store-all peak: the keep_recomputed passes share a work meter
+// (core/schedule/refine.h), so their time grows near-linearly with the
+// graph. The recompute of the plan is reported beside the time.
+void BudgetPortfolioChain(benchmark::State& state, bool keep) {
+  const Graph g = Make(proto::CHAIN, state.range(0));
+  const std::vector<NodeId> order = KahnOrder(g);
+  const int64_t lower = BestLowerBound(g);
+  const int64_t store_all = SimulateStoreAll(g, order)->peak_bytes;
+  proto::PlannerOptions o;
+  o.set_planner("budget");
+  o.set_budget_bytes(lower + (store_all - lower) / 20);
+  o.set_keep_recomputed(keep);
+  absl::StatusOr<JudgedSchedule> r;
+  for (auto _ : state) {
+    r = PlanAndJudge(g, order, o);
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["recompute_cost"] = r.ok() ? static_cast<double>(r->sim.recompute_cost) : -1;
+}
+void BM_BudgetChain(benchmark::State& state) { BudgetPortfolioChain(state, false); }
+void BM_BudgetKeepRecomputedChain(benchmark::State& state) { BudgetPortfolioChain(state, true); }
+BENCHMARK(BM_BudgetChain)->Iterations(1)->RangeMultiplier(10)->Range(1000, 1000000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BudgetKeepRecomputedChain)->Iterations(1)->RangeMultiplier(10)
+    ->Range(1000, 1000000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace tbp

@@ -107,35 +107,97 @@ std::vector<RecomputePair> RecomputePairs(const Graph& graph,
   return pairs;
 }
 
-// Applies instructions [from, to) to a resident set (one flag per node).
-void AdvanceResident(const std::vector<Instruction>& instructions, size_t from, size_t to,
-                     std::vector<char>* resident) {
-  for (size_t x = from; x < to; ++x) {
-    const Instruction& in = instructions[x];
-    if (in.op == Op::kForward) (*resident)[in.node] = 1;
-    if (in.op == Op::kFree) (*resident)[in.node] = 0;
+// Where each node occurs in a schedule, as two CSR lists of increasing
+// instruction indices: `touch` (instructions that compute, free or
+// backward the node, or read it: a consumer's FORWARD or BACKWARD) and
+// `own` (the node's own FORWARD, FREE and BACKWARD). Built in O(L * degree);
+// each query below is a binary search, so RecomputeToFit's scan over the
+// resident tensors costs O(N log L) per step instead of O(N * L).
+class Occurrences {
+ public:
+  Occurrences(const Graph& graph, const std::vector<Instruction>& ins)
+      : graph_(graph), ins_(ins) {
+    const size_t n = static_cast<size_t>(graph.num_nodes());
+    std::vector<int64_t> touch_count(n + 1, 0), own_count(n + 1, 0);
+    ForEachTouch([&](NodeId v, size_t) { ++touch_count[v + 1]; });
+    for (const Instruction& in : ins) ++own_count[in.node + 1];
+    for (size_t v = 0; v < n; ++v) {
+      touch_count[v + 1] += touch_count[v];
+      own_count[v + 1] += own_count[v];
+    }
+    touch_start_ = touch_count;
+    own_start_ = own_count;
+    touch_.resize(static_cast<size_t>(touch_count[n]));
+    own_.resize(static_cast<size_t>(own_count[n]));
+    ForEachTouch([&](NodeId v, size_t x) { touch_[touch_count[v]++] = static_cast<int64_t>(x); });
+    for (size_t x = 0; x < ins.size(); ++x) {
+      own_[own_count[ins[x].node]++] = static_cast<int64_t>(x);
+    }
   }
-}
+
+  // The last instruction before k and the first after k that touch t (-1
+  // and L when none).
+  std::pair<int64_t, int64_t> Around(NodeId t, int64_t k) const {
+    const int64_t* b = touch_.data() + touch_start_[t];
+    const int64_t* e = touch_.data() + touch_start_[t + 1];
+    const int64_t* after = std::upper_bound(b, e, k);
+    const int64_t* at_or_after = std::lower_bound(b, e, k);
+    const int64_t before = at_or_after == b ? -1 : *(at_or_after - 1);
+    return {before, after == e ? static_cast<int64_t>(ins_.size()) : *after};
+  }
+
+  // Whether COMPUTE node v is resident right before instruction x: its last
+  // own instruction before x is a FORWARD or a BACKWARD (which leaves it
+  // resident), not a FREE.
+  bool ResidentBefore(NodeId v, int64_t x) const {
+    const int64_t* b = own_.data() + own_start_[v];
+    const int64_t* e = own_.data() + own_start_[v + 1];
+    const int64_t* it = std::lower_bound(b, e, x);
+    if (it == b) return false;
+    return ins_[*(it - 1)].op != Op::kFree;
+  }
+
+ private:
+  template <typename F>
+  void ForEachTouch(F&& f) const {
+    for (size_t x = 0; x < ins_.size(); ++x) {
+      const Instruction& in = ins_[x];
+      f(in.node, x);
+      if (in.op == Op::kFree) continue;
+      for (NodeId u : graph_.inputs(in.node)) {
+        if (u != in.node) f(u, x);
+      }
+    }
+  }
+
+  const Graph& graph_;
+  const std::vector<Instruction>& ins_;
+  std::vector<int64_t> touch_start_, own_start_, touch_, own_;
+};
 
 // The COMPUTE ancestors of t that must be computed again for a FORWARD t
-// right before instruction j, given `resident`, the resident set before
-// instruction k <= j: t's inputs not resident before j, their inputs not
-// resident there, and so on; inputs before consumers (post-order).
-std::vector<NodeId> MissingAncestors(const Graph& graph,
-                                     const std::vector<Instruction>& instructions,
-                                     std::vector<char> resident, size_t k, size_t j, NodeId t) {
-  AdvanceResident(instructions, k, j, &resident);
+// right before instruction j: t's inputs not resident before j, their
+// inputs not resident there, and so on; inputs before consumers
+// (post-order). Iterative (no recursion: chains may be millions deep);
+// `mark` holds a stamp per node, `stamp` a value not used before.
+std::vector<NodeId> MissingAncestors(const Graph& graph, const Occurrences& occ, int64_t j,
+                                     NodeId t, std::vector<int64_t>* mark, int64_t stamp) {
   std::vector<NodeId> missing;
-  std::vector<char> seen(graph.num_nodes(), 0);
-  auto visit = [&](auto&& self, NodeId v) -> void {
-    for (NodeId u : graph.inputs(v)) {
-      if (seen[u] || resident[u] || !graph.is_compute(u)) continue;
-      seen[u] = 1;
-      self(self, u);
-      missing.push_back(u);
+  struct Frame { NodeId v; size_t next; };
+  std::vector<Frame> stack = {{t, 0}};
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    const auto inputs = graph.inputs(f.v);
+    if (f.next < inputs.size()) {
+      const NodeId u = inputs[f.next++];
+      if (!graph.is_compute(u) || (*mark)[u] == stamp || occ.ResidentBefore(u, j)) continue;
+      (*mark)[u] = stamp;
+      stack.push_back({u, 0});
+      continue;
     }
-  };
-  visit(visit, t);
+    if (f.v != t) missing.push_back(f.v);
+    stack.pop_back();
+  }
   return missing;
 }
 
@@ -195,16 +257,28 @@ absl::StatusOr<KeptSchedule> KeepRecomputedResident(
 
 absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
                                             std::vector<Instruction> instructions,
-                                            int64_t budget_bytes) {
+                                            int64_t budget_bytes, WorkMeter* meter) {
   // `sim` is always the simulation of `instructions`.
   absl::StatusOr<SimResult> sim = SimulateTimeline(graph, instructions);
   if (!sim.ok()) return sim.status();
+  if (meter != nullptr) meter->Add(static_cast<int64_t>(instructions.size()) + graph.num_nodes());
   int64_t k = -1;
   int64_t excess = Excess(*sim, budget_bytes, &k);
+  std::vector<int64_t> mark(graph.num_nodes(), 0);  // For MissingAncestors.
+  int64_t stamp = 0;
+  auto out_of_work = [&] {
+    return absl::NotFoundError(absl::StrFormat(
+        "RecomputeToFit: work limit reached with %d bytes over budget_bytes = %d", excess,
+        budget_bytes));
+  };
   while (excess > 0) {
+    if (meter != nullptr) {
+      if (meter->Exhausted()) return out_of_work();
+      // The index of occurrences and the scan over the nodes below.
+      meter->Add(2 * static_cast<int64_t>(instructions.size()) + graph.num_nodes());
+    }
     // Tensors resident at k (before k's own effect) that k does not touch.
-    std::vector<char> resident(graph.num_nodes(), 0);
-    AdvanceResident(instructions, 0, static_cast<size_t>(k), &resident);
+    const Occurrences occ(graph, instructions);
     struct Candidate {
       int64_t cost, bytes;
       NodeId t;
@@ -216,11 +290,12 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
     };
     std::vector<Candidate> candidates;
     for (NodeId t = 0; t < graph.num_nodes(); ++t) {
-      if (!resident[t] || Touches(graph, instructions[k], t)) continue;
-      int64_t i = k - 1, j = k + 1;
-      while (i >= 0 && !Touches(graph, instructions[i], t)) --i;
+      if (!graph.is_compute(t) || !occ.ResidentBefore(t, k) ||
+          Touches(graph, instructions[k], t)) {
+        continue;
+      }
+      const auto [i, j] = occ.Around(t, k);
       const int64_t end = static_cast<int64_t>(instructions.size());
-      while (j < end && !Touches(graph, instructions[j], t)) ++j;
       if (i < 0 || j >= end) continue;
       const Instruction& first = instructions[i];
       const Instruction& next = instructions[j];
@@ -233,8 +308,8 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
       std::vector<NodeId> missing;
       int64_t cost = 0;
       if (kind == 2) {
-        missing = MissingAncestors(graph, instructions, resident, static_cast<size_t>(k),
-                                   static_cast<size_t>(j), t);
+        missing = MissingAncestors(graph, occ, j, t, &mark, ++stamp);
+        if (meter != nullptr) meter->Add(static_cast<int64_t>(missing.size()) + 1);
         cost = graph.forward_cost(t);
         for (NodeId u : missing) cost += graph.forward_cost(u);
       }
@@ -246,6 +321,11 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
     });
     bool applied = false;
     for (const Candidate& c : candidates) {
+      if (meter != nullptr) {
+        if (meter->Exhausted()) return out_of_work();
+        // Copy + simulation (its per-node state too).
+        meter->Add(2 * static_cast<int64_t>(instructions.size()) + graph.num_nodes());
+      }
       std::vector<Instruction> next;
       next.reserve(instructions.size() + 2);
       for (size_t x = 0; x < instructions.size(); ++x) {
@@ -284,7 +364,7 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
 
 absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
                                                  const std::vector<Instruction>& instructions,
-                                                 int64_t budget_bytes) {
+                                                 int64_t budget_bytes, WorkMeter* meter) {
   absl::StatusOr<KeptSchedule> current =
       KeepRecomputedResident(graph, instructions, budget_bytes);
   if (!current.ok()) return current.status();
@@ -308,6 +388,7 @@ absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
       }
     }
     for (const auto& [a, b] : kicks) {
+      if (meter != nullptr && meter->Exhausted()) return current;  // The best so far.
       const RecomputePair& p = pairs[a];
       const RecomputePair& q = pairs[b];
       std::vector<Instruction> kept;
@@ -315,12 +396,17 @@ absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
       for (size_t k = 0; k < ins.size(); ++k) {
         if (k != p.i && k != p.j && k != q.i && k != q.j) kept.push_back(ins[k]);
       }
-      absl::StatusOr<KeptSchedule> fit = RecomputeToFit(graph, std::move(kept), budget_bytes);
+      absl::StatusOr<KeptSchedule> fit =
+          RecomputeToFit(graph, std::move(kept), budget_bytes, meter);
       if (absl::IsNotFound(fit.status())) continue;
       if (!fit.ok()) return fit.status();
       absl::StatusOr<KeptSchedule> next =
           KeepRecomputedResident(graph, fit->instructions, budget_bytes);
       if (!next.ok()) return next.status();
+      if (meter != nullptr) {  // Two simulations and a sort of the pairs.
+        meter->Add(2 * (static_cast<int64_t>(fit->instructions.size()) + graph.num_nodes()) +
+                   32 * static_cast<int64_t>(pairs.size()));
+      }
       if (next->recompute_cost < current->recompute_cost) {
         current = std::move(next);
         improved = true;
@@ -340,15 +426,17 @@ namespace {
 // the next. kNotFound where some step finds no drop.
 absl::StatusOr<std::vector<Instruction>> DescendToBudget(const Graph& graph,
                                                          std::vector<Instruction> instructions,
-                                                         int64_t budget, int k) {
+                                                         int64_t budget, int k,
+                                                         WorkMeter* meter) {
   for (int m = k - 1; m >= 0; --m) {
     const int64_t step =
         static_cast<int64_t>(budget + static_cast<__int128>(budget) * m / 16);
-    absl::StatusOr<KeptSchedule> fit = RecomputeToFit(graph, std::move(instructions), step);
+    absl::StatusOr<KeptSchedule> fit =
+        RecomputeToFit(graph, std::move(instructions), step, meter);
     if (!fit.ok()) return fit.status();
     instructions = std::move(fit->instructions);
     if (m > 0) {
-      absl::StatusOr<KeptSchedule> traded = TradeRecomputations(graph, instructions, step);
+      absl::StatusOr<KeptSchedule> traded = TradeRecomputations(graph, instructions, step, meter);
       if (!traded.ok()) return traded.status();
       instructions = std::move(traded->instructions);
     }
@@ -362,10 +450,17 @@ absl::StatusOr<std::vector<Instruction>> KeepRecomputedSearch(
     const Graph& graph, int64_t budget_bytes, const std::vector<Instruction>& at_budget,
     const std::function<absl::StatusOr<std::vector<Instruction>>(int64_t)>& plan_at) {
   constexpr int kKeepTries = 8;
-  absl::StatusOr<KeptSchedule> best = TradeRecomputations(graph, at_budget, budget_bytes);
+  WorkMeter meter(std::max<int64_t>(
+      kKeepMinWork, kKeepWorkPerInstruction * static_cast<int64_t>(at_budget.size())));
+  absl::StatusOr<KeptSchedule> best =
+      TradeRecomputations(graph, at_budget, budget_bytes, &meter);
   if (!best.ok()) return best.status();
+  // The ladder of other DP budgets only where it is affordable: each step
+  // plans, emits and simulates a whole schedule.
+  const bool ladder = static_cast<int64_t>(at_budget.size()) <= kKeepLadderMaxInstructions;
   for (int sign : {-1, 1}) {
-    for (int k = 1; k < kKeepTries && best->recompute_cost > 0; ++k) {
+    for (int k = 1; ladder && k < kKeepTries && best->recompute_cost > 0 && !meter.Exhausted();
+         ++k) {
       const __int128 dp_budget =
           budget_bytes + sign * (static_cast<__int128>(budget_bytes) * k / 16);
       if (dp_budget > std::numeric_limits<int64_t>::max()) break;
@@ -374,6 +469,8 @@ absl::StatusOr<std::vector<Instruction>> KeepRecomputedSearch(
         if (sign < 0) break;  // Below the DP's least feasible budget.
         return s.status();
       }
+      // Planning and emitting it is work too.
+      meter.Add(static_cast<int64_t>(s->size()) + graph.num_nodes());
       // Below B: the schedule as it is. Above B: brought under B in one
       // step, and (k >= 2) in steps of B / 16 with the trades at each.
       std::vector<std::vector<Instruction>> candidates;
@@ -384,14 +481,15 @@ absl::StatusOr<std::vector<Instruction>> KeepRecomputedSearch(
         if (k >= 2) descents.push_back(k);
         for (int steps : descents) {
           absl::StatusOr<std::vector<Instruction>> fit =
-              DescendToBudget(graph, *s, budget_bytes, steps);
+              DescendToBudget(graph, *s, budget_bytes, steps, &meter);
           if (absl::IsNotFound(fit.status())) continue;
           if (!fit.ok()) return fit.status();
           candidates.push_back(*std::move(fit));
         }
       }
       for (const std::vector<Instruction>& within : candidates) {
-        absl::StatusOr<KeptSchedule> kept = TradeRecomputations(graph, within, budget_bytes);
+        absl::StatusOr<KeptSchedule> kept =
+            TradeRecomputations(graph, within, budget_bytes, &meter);
         if (!kept.ok()) return kept.status();
         if (kept->recompute_cost < best->recompute_cost) best = std::move(kept);
       }

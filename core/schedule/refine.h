@@ -35,6 +35,23 @@
 
 namespace tbp {
 
+// Bounds the work of the passes below, so that they scale with the
+// schedule: every simulation and scan counts the instructions (and nodes)
+// it visits,
+// and a pass that finds the meter exhausted stops with the best valid
+// schedule it has (deterministic: the count, not the clock, decides).
+class WorkMeter {
+ public:
+  explicit WorkMeter(int64_t limit) : limit_(limit) {}
+  void Add(int64_t units) { used_ += units; }
+  bool Exhausted() const { return used_ > limit_; }
+  int64_t used() const { return used_; }
+
+ private:
+  int64_t limit_;
+  int64_t used_ = 0;
+};
+
 struct KeptSchedule {
   std::vector<Instruction> instructions;
   int64_t recompute_cost = 0;  // The simulator's, of `instructions`.
@@ -70,9 +87,10 @@ absl::StatusOr<KeptSchedule> KeepRecomputedResident(
 // no nesting of checkpointed cuts expresses. kNotFound if no move lowers
 // the excess; O(steps * resident * L) simulations' worth of work, so meant
 // for graphs of hundreds of nodes at most.
+// With a meter: kNotFound also once the meter is exhausted.
 absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
                                             std::vector<Instruction> instructions,
-                                            int64_t budget_bytes);
+                                            int64_t budget_bytes, WorkMeter* meter = nullptr);
 
 // A local search over the two passes above: trade expensive
 // recomputations for cheaper ones. Starting from KeepRecomputedResident's
@@ -91,9 +109,11 @@ absl::StatusOr<KeptSchedule> RecomputeToFit(const Graph& graph,
 // (R alone above 24 pairs), and each accepted trade lowers the (integer)
 // recompute_cost, so there are at most as many rounds as the initial
 // recompute_cost.
+// With a meter: stops with the best schedule so far once it is exhausted.
 absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
                                                  const std::vector<Instruction>& instructions,
-                                                 int64_t budget_bytes);
+                                                 int64_t budget_bytes,
+                                                 WorkMeter* meter = nullptr);
 
 // The budget planner's keep_recomputed search (PlannerOptions.
 // keep_recomputed). `plan_at(B')` is the DP's schedule for budget B' (an
@@ -108,7 +128,20 @@ absl::StatusOr<KeptSchedule> TradeRecomputations(const Graph& graph,
 // k = 1..7; each goes through TradeRecomputations, and the least
 // recompute wins (the first on ties). Stops early once nothing is
 // recomputed. `at_budget` is plan_at(B), already computed. Errors: those
-// of plan_at above B, and of the passes.
+// of plan_at above B, and of the passes. The passes share one WorkMeter of
+// max(kKeepMinWork, kKeepWorkPerInstruction x |at_budget|) instruction
+// visits: small schedules search to the end, large ones stop early with
+// the best found, so the search scales near-linearly with the schedule
+// (the planner benchmark measures it); schedules of more than
+// kKeepLadderMaxInstructions skip the ladder of other DP budgets.
+// At least this much work: more than any graph of the lower_bound_gap_exact
+// experiment (at most 20 nodes) uses, so the cap never binds on them.
+inline constexpr int64_t kKeepMinWork = 50'000'000;
+inline constexpr int64_t kKeepWorkPerInstruction = 16;
+// Schedules longer than this skip the ladder of other DP budgets (the
+// trades at the budget itself still run, within the meter).
+inline constexpr int64_t kKeepLadderMaxInstructions = 1'000'000;
+
 absl::StatusOr<std::vector<Instruction>> KeepRecomputedSearch(
     const Graph& graph, int64_t budget_bytes, const std::vector<Instruction>& at_budget,
     const std::function<absl::StatusOr<std::vector<Instruction>>(int64_t)>& plan_at);
