@@ -325,12 +325,16 @@ absl::StatusOr<std::string> RunPlan(const Graph& graph, const proto::PlannerOpti
 }
 
 absl::StatusOr<std::string> RunSimulate(const Graph& graph, const proto::Schedule& proto,
-                                        ReportFormat format) {
+                                        ReportFormat format, const std::string& what) {
   absl::StatusOr<Schedule> schedule = ScheduleFromProto(graph, proto);
-  if (!schedule.ok()) return schedule.status();
+  if (!schedule.ok()) {
+    return absl::Status(schedule.status().code(),
+                        absl::StrCat(what, ": ", schedule.status().message()));
+  }
   absl::StatusOr<SimResult> sim = Simulate(graph, schedule->instructions);
   if (!sim.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid schedule: ", sim.status().message()));
+    return absl::Status(sim.status().code(), absl::StrCat(what, ": invalid schedule: ",
+                                                          sim.status().message()));
   }
   const int64_t lower = BestLowerBound(graph);
   if (format == ReportFormat::kJson) {

@@ -49,9 +49,11 @@ absl::StatusOr<std::string> RunPlan(const Graph& graph, const proto::PlannerOpti
                                     const std::string& out_path, ReportFormat format);
 
 // `tbp simulate`: judges any schedule file against the graph. An invalid
-// schedule is an error (non-zero exit) naming the instruction.
+// schedule is an error (non-zero exit) naming `what` (the schedule file)
+// and the instruction: kInvalidArgument, or kOutOfRange for a recompute
+// cost past int64.
 absl::StatusOr<std::string> RunSimulate(const Graph& graph, const proto::Schedule& schedule,
-                                        ReportFormat format);
+                                        ReportFormat format, const std::string& what);
 
 // `tbp bounds`: every lower bound by name.
 absl::StatusOr<std::string> RunBounds(const Graph& graph, ReportFormat format);

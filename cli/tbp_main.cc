@@ -1,6 +1,7 @@
 // tbp: the tiny-backprop command line. Parses flags into protos and calls
 // the library functions of cli/commands.h; nothing else happens here.
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -314,7 +315,12 @@ absl::StatusOr<std::string> Dispatch(const std::string& command, bool batch_give
     options.backend = absl::GetFlag(FLAGS_backend);
     options.batch = absl::GetFlag(FLAGS_batch) == 0 ? 1 : absl::GetFlag(FLAGS_batch);
     options.seed = absl::GetFlag(FLAGS_seed) == 0 ? 1 : absl::GetFlag(FLAGS_seed);
-    options.repeats = static_cast<int>(absl::GetFlag(FLAGS_repeats));
+    const int64_t repeats = absl::GetFlag(FLAGS_repeats);
+    if (repeats < 1 || repeats > std::numeric_limits<int>::max()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--repeats = ", repeats, ": must be in [1, ", std::numeric_limits<int>::max(), "]"));
+    }
+    options.repeats = static_cast<int>(repeats);
     options.format = *format == ReportFormat::kJson ? replay::ReplayFormat::kJson
                                                     : replay::ReplayFormat::kText;
     const bool has_planner = planner_flags.count("planner") > 0;
@@ -333,7 +339,7 @@ absl::StatusOr<std::string> Dispatch(const std::string& command, bool batch_give
   if (schedule_path.empty()) return absl::InvalidArgumentError("--schedule is missing");
   proto::Schedule schedule;
   if (absl::Status s = ReadProtoFile(schedule_path, &schedule); !s.ok()) return s;
-  return RunSimulate(*graph, schedule, *format);
+  return RunSimulate(*graph, schedule, *format, absl::StrCat("schedule file '", schedule_path, "'"));
 }
 
 }  // namespace

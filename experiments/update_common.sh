@@ -19,3 +19,16 @@ machine_description() {
   cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
   echo "${cpu:-unknown CPU}, $(nproc) cores, $(uname -s) $(uname -m)"
 }
+
+# write_atomically DEST: standard input into DEST, through a temporary file
+# beside it renamed over DEST, so a killed run never leaves half a file.
+write_atomically() {
+  local tmp
+  tmp="$(dirname "$1")/.tbp-$$-$RANDOM"
+  if cat > "$tmp"; then
+    mv -f "$tmp" "$1"
+  else
+    rm -f "$tmp"
+    return 1
+  fi
+}

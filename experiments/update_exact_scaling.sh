@@ -12,5 +12,5 @@ source "$(dirname "$(readlink -f "$0")")/update_common.sh"
 require_bazel_run "bazel run -c opt //experiments:update_exact_scaling"
 start=$(date +%s)
 "$binary" --spec="$spec" --csv="$dest/exact_scaling.csv" "${@:3}"
-machine_description > "$dest/exact_scaling.machine.txt"
+machine_description | write_atomically "$dest/exact_scaling.machine.txt"
 echo "update_exact_scaling: wrote $dest/exact_scaling.{csv,machine.txt} in $(( $(date +%s) - start )) s"

@@ -11,5 +11,5 @@ spec="$2"
 source "$(dirname "$(readlink -f "$0")")/update_common.sh"
 require_bazel_run "bazel run //experiments:update_replay_fidelity_timing"
 "$binary" --spec="$spec" --timing_csv="$dest/replay_fidelity_timing.csv" 2>/dev/null
-echo "$(machine_description), CPU backend" > "$dest/replay_fidelity_timing.machine.txt"
+echo "$(machine_description), CPU backend" | write_atomically "$dest/replay_fidelity_timing.machine.txt"
 echo "update_replay_fidelity_timing: wrote $dest/replay_fidelity_timing.{csv,machine.txt}"

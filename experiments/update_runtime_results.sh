@@ -13,5 +13,5 @@ require_bazel_run "bazel run //experiments:update_runtime_results"
 start=$(date +%s)
 "$binary" --spec="$spec" --csv="$dest/planner_runtime_scaling.csv" \
   --out="$dest/planner_runtime_scaling.json"
-machine_description > "$dest/planner_runtime_scaling.machine.txt"
+machine_description | write_atomically "$dest/planner_runtime_scaling.machine.txt"
 echo "update_runtime_results: wrote $dest/planner_runtime_scaling.{csv,json,machine.txt} in $(( $(date +%s) - start )) s ($(nproc) cores, $(uname -m))"

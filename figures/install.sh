@@ -12,6 +12,8 @@ fi
 mkdir -p "$BUILD_WORKSPACE_DIRECTORY/$dest"
 for f in "$@"; do
   out="$BUILD_WORKSPACE_DIRECTORY/$dest/$(basename "$f")"
-  install -m 0644 "$f" "$out"
+  # Beside the destination, then renamed over it: never half a file.
+  tmp="$(dirname "$out")/.tbp-$$-$RANDOM"
+  install -m 0644 "$f" "$tmp" && mv -f "$tmp" "$out"
   echo "wrote $out"
 done

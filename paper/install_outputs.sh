@@ -13,12 +13,19 @@ if [ -z "${BUILD_WORKSPACE_DIRECTORY:-}" ]; then
 fi
 out="$BUILD_WORKSPACE_DIRECTORY/out"
 mkdir -p "$out/figures" "$out/results"
-install -m 0644 "$1" "$out/paper.pdf"
+# install_atomically SRC DEST: beside DEST, then renamed over it, so an
+# interrupted run never leaves half a file.
+install_atomically() {
+  local tmp
+  tmp="$(dirname "$2")/.tbp-$$-$RANDOM"
+  install -m 0644 "$1" "$tmp" && mv -f "$tmp" "$2"
+}
+install_atomically "$1" "$out/paper.pdf"
 shift
 for f in "$@"; do
   case "$f" in
-    *.pdf|*.svg) install -m 0644 "$f" "$out/figures/" ;;
-    *.csv|*.json) install -m 0644 "$f" "$out/results/" ;;
+    *.pdf|*.svg) install_atomically "$f" "$out/figures/$(basename "$f")" ;;
+    *.csv|*.json) install_atomically "$f" "$out/results/$(basename "$f")" ;;
   esac
 done
 echo "paper:   $out/paper.pdf"

@@ -158,6 +158,35 @@ expect_error "missing graph file" "cannot read file" "" -- \
 expect_error "invalid graph" "names no node" "" -- \
   bash -c "printf 'nodes { name: \"a\" kind: COMPUTE inputs: \"q\" }\noutputs: \"a\"\n' > '$T/ig.textproto'; '$TBP' analyze --graph='$T/ig.textproto'"
 expect_error "unknown subcommand" "unknown subcommand 'frobnicate'" "" -- "$TBP" frobnicate
+
+# Reliability regressions (the adversarial battery of the "No silent wrong
+# answer" issue).
+# A chain of 12 nodes whose forward costs are 4e17 each: every total fits
+# int64, but revolve with one slot recomputes 66 of them (2.6e19): a named
+# kOutOfRange error, never a wrapped negative number.
+{ for i in $(seq 1 12); do
+    prev=$([ "$i" -eq 1 ] && echo x || echo "n$((i - 1))")
+    printf 'nodes { name: "n%d" kind: COMPUTE output_bytes: 1 forward_cost: 400000000000000000 backward_cost: 1 inputs: "%s" }\n' "$i" "$prev"
+  done
+  printf 'nodes { name: "x" kind: INPUT }\noutputs: "n12"\n'
+} > "$T/costly.textproto"
+expect_error "recompute cost past int64" "exceeds int64" "$T/o7.pb" -- \
+  "$TBP" plan --graph="$T/costly.textproto" --planner=revolve --slots=1 --out="$T/o7.pb"
+expect_error "repeats past int" "--repeats = 4294967297: must be in [1, 2147483647]" "" -- \
+  "$TBP" replay --graph="$T/r.textproto" --planner=periodic --repeats=4294967297
+expect_error "repeats zero" "--repeats = 0" "" -- \
+  "$TBP" replay --graph="$T/r.textproto" --planner=periodic --repeats=0
+mkdir -p "$T/adir.pb" "$T/adir.textproto"
+expect_error "schedule is a directory" "'$T/adir.pb' is a directory" "" -- \
+  "$TBP" simulate --graph="$g" --schedule="$T/adir.pb"
+expect_error "graph is a directory" "is a directory" "" -- \
+  "$TBP" analyze --graph="$T/adir.textproto"
+# An output name near the file-name limit is written (the temporary name is
+# short), and nothing but the output is left beside it.
+mkdir -p "$T/longname"
+long="$T/longname/$(printf 'g%.0s' $(seq 1 250)).pb"
+"$TBP" plan --graph="$g" --planner=periodic --out="$long" >/dev/null || fail "253-character output name"
+[ "$(ls -A "$T/longname" | wc -l)" -eq 1 ] || fail "files left beside the output: $(ls -A "$T/longname")"
 expect_error "bad format" "--format = 'yaml'" "" -- "$TBP" bounds --graph="$g" --format=yaml
 
 if [ "$failures" -ne 0 ]; then

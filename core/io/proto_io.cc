@@ -1,5 +1,10 @@
 #include "core/io/proto_io.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -107,6 +112,11 @@ absl::Status ParseProto(const std::string& data, FileFormat format, const std::s
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", path, "' is a directory, not a file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
@@ -127,24 +137,56 @@ absl::Status ReadProtoFile(const std::string& path, google::protobuf::Message* m
 }
 
 absl::Status WriteFileAtomically(const std::string& path, const std::string& contents) {
-  const std::string tmp = absl::StrCat(path, ".tmp.tbp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot write file '", path, "': ", std::strerror(errno)));
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot write file '", path, "': it is a directory"));
+  }
+  const size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  // The temporary name is short and fixed in length (".tbp-<pid>-<n>"),
+  // so it never exceeds a file-name limit that the final name meets.
+  static std::atomic<int64_t> counter{0};
+  const std::string tmp = absl::StrCat(dir, slash == std::string::npos ? "/" : "", ".tbp-",
+                                       ::getpid(), "-", counter++);
+  // The data goes into an unnamed file (O_TMPFILE) where the filesystem
+  // allows it: a process killed while writing leaves nothing behind; the
+  // file gets the temporary name only once complete, for the rename.
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  const bool unnamed = fd >= 0;
+  if (!unnamed) fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot write file '", path, "': ", std::strerror(errno)));
+  }
+  auto fail = [&](absl::Status s) {
+    ::close(fd);
+    if (!unnamed) ::unlink(tmp.c_str());
+    return s;
+  };
+  size_t done = 0;
+  while (done < contents.size()) {
+    const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return fail(absl::DataLossError(
+          absl::StrCat("error writing '", path, "': ", std::strerror(errno))));
     }
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return absl::DataLossError(absl::StrCat("error writing '", path, "'"));
+    done += static_cast<size_t>(n);
+  }
+  if (unnamed) {
+    const std::string self = absl::StrCat("/proc/self/fd/", fd);
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      return fail(absl::PermissionDeniedError(
+          absl::StrCat("cannot write file '", path, "': ", std::strerror(errno))));
     }
   }
+  ::close(fd);
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
+    const int err = errno;
+    ::unlink(tmp.c_str());
     return absl::PermissionDeniedError(
-        absl::StrCat("cannot move output into '", path, "': ", std::strerror(errno)));
+        absl::StrCat("cannot move output into '", path, "': ", std::strerror(err)));
   }
   return absl::OkStatus();
 }

@@ -33,16 +33,25 @@ absl::Status ParseProto(const std::string& data, FileFormat format, const std::s
                         google::protobuf::Message* message);
 
 // Reads `path` into `message`. kNotFound if the file cannot be read;
-// kInvalidArgument if it does not parse.
+// kInvalidArgument if it is a directory or does not parse.
 absl::Status ReadProtoFile(const std::string& path, google::protobuf::Message* message);
 
 // Writes `message` to `path` atomically.
 absl::Status WriteProtoFile(const std::string& path, const google::protobuf::Message& message);
 
-// Writes `contents` to `path` atomically (temp file + rename).
+// Writes `contents` to `path` atomically: the data goes into an unnamed
+// temporary file in the same directory (O_TMPFILE; a named one, ".tbp-<pid>-
+// <n>", on filesystems without it), which is named and renamed over `path`
+// only once complete. A process killed while writing leaves either no file
+// or the old one, never a partial one, and no temporary to find (but for
+// the instant between naming and renaming). The temporary name is short,
+// so any final name the filesystem accepts works. kInvalidArgument if
+// `path` is a directory; kPermissionDenied / kDataLoss naming the path if
+// the directory cannot be written.
 absl::Status WriteFileAtomically(const std::string& path, const std::string& contents);
 
-// Reads the whole file at `path`.
+// Reads the whole file at `path`. kNotFound if it cannot be read;
+// kInvalidArgument if it is a directory.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 }  // namespace tbp

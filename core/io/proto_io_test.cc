@@ -1,5 +1,8 @@
 #include "core/io/proto_io.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
 
@@ -90,4 +93,39 @@ TEST(ProtoIoTest, FailedWriteLeavesNoFile) {
 }
 
 }  // namespace
+// A directory where a file is expected is named as such, on read and on
+// write (not read as an empty message).
+TEST(ProtoIoTest, ADirectoryIsNotAFile) {
+  proto::Graph g;
+  const std::string sub = TempPath("adir.pb");
+  ASSERT_EQ(::mkdir(sub.c_str(), 0755), 0);
+  const absl::Status read = ReadProtoFile(sub, &g);
+  EXPECT_EQ(read.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(read.message()), HasSubstr("'" + sub + "' is a directory"));
+  const absl::Status write = WriteProtoFile(sub, Sample());
+  EXPECT_EQ(write.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(write.message()), HasSubstr("is a directory"));
+}
+
+// The temporary file has a short name, so a final name near the file-name
+// limit (NAME_MAX = 255) is written; nothing but the output is left.
+TEST(ProtoIoTest, LongNamesWriteAndNoTemporaryIsLeft) {
+  const std::string dir = TempPath("long_names");
+  ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+  const std::string name = std::string(250, 'g') + ".pb";  // 253 characters.
+  ASSERT_TRUE(WriteProtoFile(dir + "/" + name, Sample()).ok());
+  proto::Graph back;
+  ASSERT_TRUE(ReadProtoFile(dir + "/" + name, &back).ok());
+  EXPECT_EQ(back.nodes_size(), Sample().nodes_size());
+  std::vector<std::string> entries;
+  DIR* d = ::opendir(dir.c_str());
+  ASSERT_NE(d, nullptr);
+  while (const dirent* e = ::readdir(d)) {
+    const std::string n = e->d_name;
+    if (n != "." && n != "..") entries.push_back(n);
+  }
+  ::closedir(d);
+  EXPECT_THAT(entries, ::testing::ElementsAre(name));
+}
+
 }  // namespace tbp

@@ -14,6 +14,17 @@ namespace tbp {
 namespace {
 
 constexpr int64_t kInf = std::numeric_limits<int64_t>::max() / 4;
+
+// Plan costs (total forward cost) saturate at kInf: a plan whose cost
+// would not fit is never cheaper than one that does, and the simulator
+// refuses to report a recompute_cost past int64.
+int64_t CostSum(int64_t a, int64_t b, int64_t c) {
+  int64_t s = 0;
+  if (__builtin_add_overflow(a, b, &s) || __builtin_add_overflow(s, c, &s) || s > kInf) {
+    return kInf;
+  }
+  return s;
+}
 constexpr int64_t kMaxPoints = int64_t{1} << 26;
 
 }  // namespace
@@ -181,7 +192,7 @@ class FrontierDp {
     const int64_t least_need = std::max({sweep, ck + right[0].need, left[0].need});
     if (least_need >= leaf_need || least_need > max_need_) return;
     const int64_t fixed = dp_.SweepCost(i, m, j);
-    const int64_t least_cost = fixed + right[nr - 1].cost + left[nl - 1].cost;
+    const int64_t least_cost = CostSum(fixed, right[nr - 1].cost, left[nl - 1].cost);
     // The plans of this split within a need threshold T use the cheapest
     // right point with ck + need <= T and the cheapest left point with need
     // <= T: the last ones within T (costs decrease along a frontier). The
@@ -210,7 +221,7 @@ class FrontierDp {
       // dominates everything this split can still produce.
       while (fp < f_end && fp->need <= need) f_cost = (fp++)->cost;
       if (f_cost <= least_cost) break;
-      const int64_t cost = fixed + right[r].cost + left[l].cost;
+      const int64_t cost = CostSum(fixed, right[r].cost, left[l].cost);
       out_points[kept] = {need, cost};
       out_origins[kept] = Origin{m, static_cast<int32_t>(r), static_cast<int32_t>(l)};
       kept += cost < f_cost;

@@ -115,6 +115,7 @@ struct Found {
   int64_t explored = 0;
   bool timed_out = false;
   bool too_many_states = false;
+  bool cost_overflow = false;  // A move was pruned because its cost overflowed.
 };
 
 // A* over the states: h(resident, done) = the forward costs of the nodes
@@ -188,9 +189,11 @@ Found Search(const Local& l, int64_t budget, const ExhaustiveOptions& options) {
       const State next = {m.res, m.done};
       int64_t nd = 0, nf = 0;  // A total past int64 could never be reported.
       if (__builtin_add_overflow(d, m.cost, &nd) ||
-          __builtin_add_overflow(nd, h(m.res, m.done), &nf) || nf > f_limit) {
+          __builtin_add_overflow(nd, h(m.res, m.done), &nf)) {
+        found.cost_overflow = true;
         return;
       }
+      if (nf > f_limit) return;
       auto [it, inserted] = reached.try_emplace(next);
       if (!inserted && it->second.d <= nd) return;
       it->second = Reached{nd, s, m.op, m.node};
@@ -278,6 +281,12 @@ absl::StatusOr<ExhaustiveResult> ExhaustiveSearch(const Graph& graph, int64_t bu
         f.explored));
   }
   if (!f.ok) {
+    if (f.cost_overflow) {
+      return absl::OutOfRangeError(absl::StrFormat(
+          "budget_bytes = %d: no valid schedule within it has a total forward cost that fits "
+          "int64 (%d); costlier ones cannot be reported (exhaustive search)",
+          budget_bytes, std::numeric_limits<int64_t>::max()));
+    }
     if (options.recompute_upper_bound >= 0) {
       return absl::OutOfRangeError(absl::StrFormat(
           "budget_bytes = %d: no valid schedule of this graph fits with recompute_cost <= %d "

@@ -83,3 +83,39 @@ TEST(ExhaustiveTest, AStarEqualsDijkstraOnRandomGraphs) {
 
 }  // namespace
 }  // namespace tbp
+
+namespace tbp {
+namespace {
+
+// A 20-node chain whose forward costs (4e17 each) overflow int64 once
+// anything is recomputed (the adversarial case whose search once grew past
+// 2.6 GB): every overflowing path is pruned, and the search says that no
+// schedule within the budget has a cost int64 can hold, rather than calling
+// the budget infeasible (the true minimum memory is 4 bytes).
+TEST(ExhaustiveLimitsTest, CostsPastInt64AreNamed) {
+  proto::Graph p = testing_graphs::ChainProto(20, 1);
+  for (proto::Node& n : *p.mutable_nodes()) {
+    if (n.kind() == proto::Node::COMPUTE) n.set_forward_cost(400'000'000'000'000'000);
+  }
+  const Graph g = testing_graphs::MustBuild(p);
+  absl::StatusOr<ExhaustiveResult> r = ExhaustiveSearch(g, 6);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kOutOfRange) << r.status();
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("fits int64"));
+  EXPECT_EQ(*ExhaustiveMinimumMemory(g), 4);
+}
+
+// The state cap is in bytes the caller sets; reaching it is a named
+// kResourceExhausted error (never an abort).
+TEST(ExhaustiveLimitsTest, TheStateCapIsNamed) {
+  const Graph g = testing_graphs::MustBuild(testing_graphs::ChainProto(20, 1));
+  ExhaustiveOptions o;
+  o.max_state_bytes = 4096;
+  absl::StatusOr<ExhaustiveResult> r = ExhaustiveSearch(g, 5, o);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted) << r.status();
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("max_state_bytes = 4096"));
+  absl::StatusOr<int64_t> m = ExhaustiveMinimumMemory(g, 4096);
+  EXPECT_EQ(m.status().code(), absl::StatusCode::kResourceExhausted) << m.status();
+}
+
+}  // namespace
+}  // namespace tbp

@@ -353,10 +353,11 @@ int64_t Forwards(const std::vector<Instruction>& ins) {
                        [](const Instruction& i) { return i.op == Op::kForward; });
 }
 
+// The total forward cost of a schedule; -1 if it overflows int64.
 int64_t ForwardCost(const Graph& g, const std::vector<Instruction>& ins) {
   int64_t s = 0;
   for (const Instruction& i : ins) {
-    if (i.op == Op::kForward) s += g.forward_cost(i.node);
+    if (i.op == Op::kForward && __builtin_add_overflow(s, g.forward_cost(i.node), &s)) return -1;
   }
   return s;
 }
@@ -380,7 +381,7 @@ absl::StatusOr<MilpResult> MilpSolve(const Graph& graph, const MilpOptions& opti
   MilpResult result;
   std::vector<Instruction> best;
   int64_t best_recompute = -1;  // -1: no schedule yet.
-  if (options.incumbent != nullptr) {
+  if (options.incumbent != nullptr && ForwardCost(graph, *options.incumbent) >= 0) {
     best = *options.incumbent;
     best_recompute = ForwardCost(graph, best) - base;
   }

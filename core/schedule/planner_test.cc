@@ -230,6 +230,17 @@ TEST(PlannerTest, OrderMustBeTopological) {
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// The slot count comes from the budget first: a budget that more slots fit
+// is never refused because one slot would be too long to emit.
+TEST(PlannerTest, RevolveChoosesItsSlotsFromTheBudget) {
+  proto::PlannerOptions o = Options("revolve");
+  o.set_budget_bytes(1000);
+  absl::StatusOr<JudgedSchedule> s = PlanAndJudge(UnitChain(30000), o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_LE(s->sim.peak_bytes, 1000);
+  EXPECT_EQ(s->schedule.options.slots(), 997);  // s + 3 bytes on a unit chain.
+}
+
 TEST(PlannerTest, RevolveRefusesHugeSchedules) {
   proto::PlannerOptions o = Options("revolve");
   o.set_slots(1);

@@ -1,6 +1,7 @@
 #include "core/sim/simulator.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -65,7 +66,12 @@ absl::StatusOr<SimResult> Simulate(const Graph& g, absl::Span<const Instruction>
         resident[v] = 1;
         act += g.output_bytes(v);
         if (++r.forward_count[v] > 1) {
-          r.recompute_cost += g.forward_cost(v);
+          if (__builtin_add_overflow(r.recompute_cost, g.forward_cost(v), &r.recompute_cost)) {
+            return absl::OutOfRangeError(absl::StrFormat(
+                "instruction %d (FORWARD '%s'): the recompute_cost of the schedule exceeds "
+                "int64 (%d): its recomputations cost more than any result can report",
+                i, g.name(v), std::numeric_limits<int64_t>::max()));
+          }
           ++r.num_recomputes;
         }
         ++r.num_forwards;

@@ -51,7 +51,10 @@ struct SimResult {
 // degree). On an invalid schedule returns kInvalidArgument naming the
 // instruction index, op and node, and what was missing (an input not
 // resident, a consumer not yet backwarded, a node backwarded twice, a node
-// still resident at the end, ...).
+// still resident at the end, ...); kOutOfRange if the recompute_cost would
+// exceed int64 (a schedule that recomputes more than any number can say;
+// never a wrapped value). Memory sums cannot overflow: Graph::FromProto
+// requires four times the sum of output_bytes to fit in int64.
 absl::StatusOr<SimResult> Simulate(const Graph& graph, absl::Span<const Instruction> instructions,
                                    const SimOptions& options = {});
 

@@ -128,7 +128,7 @@ absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
     if (r.ok()) return c.MakeSchedule(o, std::move(r->instructions));
     if (absl::IsOutOfRange(r.status())) {
       absl::StatusOr<int64_t> least = ExhaustiveMinimumMemory(graph, kSearchStateBytes);
-      if (least.ok()) {
+      if (least.ok() && *least > budget) {
         return absl::OutOfRangeError(absl::StrFormat(
             "PlannerOptions.budget_bytes = %d is below the least memory of any valid "
             "schedule of this graph, %d bytes (proven by exhaustive search)",
