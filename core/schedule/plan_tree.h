@@ -1,5 +1,6 @@
 // Frontier-cut checkpointing plans and the one emitter that turns them into
-// schedules. Every planner except `exact` is a choice of plan tree.
+// schedules. store_all, periodic, revolve, interval_tree, budget's DP and
+// chen_greedy are choices of plan tree.
 //
 // Positions 0..n-1 index a topological order of the COMPUTE nodes. For a
 // position b, the cut before b is C(b) = {nodes at positions < b with a

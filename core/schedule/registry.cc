@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "core/schedule/planners/budget.h"
+#include "core/schedule/planners/chen_greedy.h"
 #include "core/schedule/planners/exact.h"
 #include "core/schedule/planners/exhaustive.h"
 #include "core/schedule/planners/interval_tree.h"
@@ -98,6 +99,7 @@ const std::vector<const PlannerDef*>& Planners() {
         &BudgetPlannerDef(),
         &ExactPlanner(),
         &ExhaustivePlanner(),
+        &ChenGreedyPlanner(),
     };
     CheckRegistry(*list);
     return list;
