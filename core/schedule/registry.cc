@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "core/schedule/planners/budget.h"
 #include "core/schedule/planners/chen_greedy.h"
+#include "core/schedule/planners/dtr.h"
 #include "core/schedule/planners/exact.h"
 #include "core/schedule/planners/exhaustive.h"
 #include "core/schedule/planners/interval_tree.h"
@@ -100,6 +101,7 @@ const std::vector<const PlannerDef*>& Planners() {
         &ExactPlanner(),
         &ExhaustivePlanner(),
         &ChenGreedyPlanner(),
+        &DtrPlanner(),
     };
     CheckRegistry(*list);
     return list;
