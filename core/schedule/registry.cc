@@ -13,6 +13,7 @@
 #include "core/schedule/planners/exact.h"
 #include "core/schedule/planners/exhaustive.h"
 #include "core/schedule/planners/interval_tree.h"
+#include "core/schedule/planners/mincut.h"
 #include "core/schedule/planners/periodic.h"
 #include "core/schedule/planners/revolve.h"
 #include "core/schedule/planners/store_all.h"
@@ -102,6 +103,7 @@ const std::vector<const PlannerDef*>& Planners() {
         &ExhaustivePlanner(),
         &ChenGreedyPlanner(),
         &DtrPlanner(),
+        &MinCutPlanner(),
     };
     CheckRegistry(*list);
     return list;
