@@ -1,6 +1,7 @@
 // Frontier-cut checkpointing plans and the one emitter that turns them into
 // schedules. store_all, periodic, revolve, interval_tree, budget's DP and
-// chen_greedy are choices of plan tree.
+// chen_greedy are choices of plan tree; rotor's DP extends this plan space
+// (planners/rotor.h).
 //
 // Positions 0..n-1 index a topological order of the COMPUTE nodes. For a
 // position b, the cut before b is C(b) = {nodes at positions < b with a

@@ -16,6 +16,7 @@
 #include "core/schedule/planners/mincut.h"
 #include "core/schedule/planners/periodic.h"
 #include "core/schedule/planners/revolve.h"
+#include "core/schedule/planners/rotor.h"
 #include "core/schedule/planners/store_all.h"
 #include "core/util/check.h"
 #include "google/protobuf/descriptor.h"
@@ -104,6 +105,7 @@ const std::vector<const PlannerDef*>& Planners() {
         &ChenGreedyPlanner(),
         &DtrPlanner(),
         &MinCutPlanner(),
+        &RotorPlanner(),
     };
     CheckRegistry(*list);
     return list;
