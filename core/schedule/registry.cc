@@ -8,6 +8,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "core/schedule/planners/budget.h"
+#include "core/schedule/planners/checkmate_lp.h"
+#include "core/schedule/planners/checkmate_milp.h"
 #include "core/schedule/planners/chen_greedy.h"
 #include "core/schedule/planners/dtr.h"
 #include "core/schedule/planners/exact.h"
@@ -106,6 +108,8 @@ const std::vector<const PlannerDef*>& Planners() {
         &DtrPlanner(),
         &MinCutPlanner(),
         &RotorPlanner(),
+        &CheckmateMilpPlanner(),
+        &CheckmateLpPlanner(),
     };
     CheckRegistry(*list);
     return list;
