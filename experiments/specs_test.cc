@@ -2,11 +2,14 @@
 // runs it (experiments/BUILD), so a typo fails here in seconds instead of
 // at the end of a long build.
 #include <string>
+#include <vector>
 
 #include "core/io/proto_io.h"
 #include "experiments/runner.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "proto/experiment.pb.h"
+#include "proto/generator.pb.h"
 
 namespace tbp::experiments {
 namespace {
@@ -36,6 +39,9 @@ INSTANTIATE_TEST_SUITE_P(
         SpecCase{"experiments/specs/lower_bound_gap.textproto", ExperimentKind::kLowerBoundGap},
         SpecCase{"experiments/specs/lower_bound_gap_exact.textproto",
                  ExperimentKind::kLowerBoundGap},
+        SpecCase{"experiments/specs/cluster_sweep.textproto", ExperimentKind::kLowerBoundGap},
+        SpecCase{"experiments/testdata/tiny_cluster_sweep.textproto",
+                 ExperimentKind::kLowerBoundGap},
         SpecCase{"experiments/specs/frontier_profiles.textproto",
                  ExperimentKind::kFrontierProfiles},
         SpecCase{"experiments/specs/planner_runtime_scaling.textproto",
@@ -45,6 +51,35 @@ INSTANTIATE_TEST_SUITE_P(
                  ExperimentKind::kCompareCheckpointing},
         SpecCase{"experiments/testdata/tiny.textproto", ExperimentKind::kCompareCheckpointing},
         SpecCase{"experiments/testdata/tiny.textproto", ExperimentKind::kRandomDags}));
+
+// determinism_test checks the cluster sweep's shard-count independence on
+// its small version: that only stands for the real spec if both have the
+// same planners and the same graph families, and the small one has at
+// least as many instances as cluster_sweep_results has shards (64), and the
+// real one too.
+TEST(ClusterSweepTest, SmallVersionMirrorsTheClusterSpec) {
+  proto::ExperimentSpec full, tiny;
+  ASSERT_TRUE(ReadProtoFile("experiments/specs/cluster_sweep.textproto", &full).ok());
+  ASSERT_TRUE(ReadProtoFile("experiments/testdata/tiny_cluster_sweep.textproto", &tiny).ok());
+  ASSERT_EQ(full.planners_size(), tiny.planners_size());
+  for (int i = 0; i < full.planners_size(); ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(full.planners(i),
+                                                                   tiny.planners(i)))
+        << "planners[" << i << "]: " << full.planners(i).ShortDebugString() << " vs "
+        << tiny.planners(i).ShortDebugString();
+  }
+  auto families = [](const proto::ExperimentSpec& spec) {
+    std::vector<std::string> out;
+    for (const proto::GraphSource& g : spec.graphs()) {
+      out.push_back(g.label() + ":" + proto::Family_Name(g.generator().family()));
+    }
+    return out;
+  };
+  EXPECT_EQ(families(full), families(tiny));
+  EXPECT_EQ(full.exact_max_nodes(), tiny.exact_max_nodes());
+  EXPECT_GE(ExpandInstances(tiny).size(), 64u);
+  EXPECT_GE(ExpandInstances(full).size(), 64u);
+}
 
 }  // namespace
 }  // namespace tbp::experiments
