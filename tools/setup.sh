@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tiny-backprop needs, only those missing.
 # Idempotent and quiet when everything is present. Called by both README
-# commands (tools/reproduce.sh and tools/test.sh) and by .ci/run.
+# commands (tools/reproduce.sh and tools/test.sh) and by .ci/run. nginx and
+# jq are for tools/remote_cache_test.sh (an HTTP cache on loopback, the
+# execution log); Debian's nginx package also enables its own service on
+# port 80, which the test does not use.
 set -euo pipefail
 
 packages=(
@@ -10,6 +13,7 @@ packages=(
   gnuplot-nox
   texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
   latexmk lmodern
+  nginx jq
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs missing packages, then builds
 # everything and runs every test; the CUDA replay backend too when nvcc is
-# present (its tests skip without a GPU).
+# present (its tests skip without a GPU); the layering checks and the
+# remote-cache test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TBP_WORKSPACE="$PWD"
@@ -23,6 +24,20 @@ if tools/check_layering.sh 2>&1 | tee -a "$log"; then
 else
   status=1
   echo "//tools:check_layering FAILED in layering checks" >> "$log"
+fi
+# The remote-cache test (tools/remote_cache_test.sh: nginx on loopback, two
+# fresh output bases, every spawn of the second a cache hit, same bytes):
+# one test in the summary. It compiles and runs the whole pipeline again in
+# a fresh output base, then fetches it all from the cache in a second one
+# (21 min on 2 cores shared with other builds). TBP_SKIP_REMOTE_CACHE_TEST=1
+# skips it locally; CI (.ci/run) always runs it.
+if [ "${TBP_SKIP_REMOTE_CACHE_TEST:-0}" = 1 ]; then
+  echo "tools/test.sh: TBP_SKIP_REMOTE_CACHE_TEST=1: remote cache test skipped" | tee -a "$log"
+elif tools/remote_cache_test.sh 2>&1 | tee -a "$log"; then
+  echo "//tools:remote_cache_test PASSED in remote cache test" >> "$log"
+else
+  status=1
+  echo "//tools:remote_cache_test FAILED in remote cache test" >> "$log"
 fi
 # A plain summary line: "N passed, N failed" (.bazelrc's
 # --test_summary=short lists every test; the CUDA run's //replay tests are
