@@ -215,6 +215,10 @@ absl::Status ValidateGraphSource(const proto::GraphSource& src, int index) {
   if (src.num_seeds() < 0) {
     return Invalid(path, absl::StrFormat(".num_seeds = %d: must be >= 0", src.num_seeds()));
   }
+  if (src.num_seeds() > kMaxExpandedInstances) {
+    return Invalid(path, absl::StrFormat(".num_seeds = %d: must be at most %d", src.num_seeds(),
+                                         kMaxExpandedInstances));
+  }
   if (src.num_seeds() > 0 && !src.seeds().empty()) {
     return Invalid(path, absl::StrFormat(".num_seeds = %d and seeds (%d values) are both "
                                          "given: use one form",
@@ -700,6 +704,26 @@ absl::Status ValidateExperimentSpec(const proto::ExperimentSpec& spec, Experimen
     if (!labels.insert(spec.graphs(i).label()).second) {
       return Invalid(absl::StrCat("graphs[", i, "].label"),
                      absl::StrFormat(" = '%s' repeats an earlier label", spec.graphs(i).label()));
+    }
+  }
+  // sizes x seeds per source, each factor at most kMaxExpandedInstances
+  // (num_seeds checked above; the lists are bounded by the file), so the
+  // products cannot overflow before the sum is compared.
+  int64_t instances = 0;
+  for (const proto::GraphSource& src : spec.graphs()) {
+    if (!src.graph_file().empty()) {
+      ++instances;
+      continue;
+    }
+    const int64_t seeds = src.num_seeds() > 0 ? src.num_seeds()
+                          : src.seeds().empty() ? 1
+                                                : src.seeds_size();
+    instances += std::max<int64_t>(src.sizes_size(), 1) * seeds;
+    if (instances > kMaxExpandedInstances) {
+      return Invalid("graphs", absl::StrFormat(": the spec expands to more than %d graph "
+                                               "instances (sizes x seeds, summed over graphs); "
+                                               "split it into several specs",
+                                               kMaxExpandedInstances));
     }
   }
   const std::string kind_name(ExperimentKindName(kind));

@@ -85,7 +85,8 @@ int64_t BudgetFromFraction(int64_t lower_bound_bytes, int64_t store_all_peak_byt
 //   "ExperimentSpec.graphs[2].num_seeds = -1: must be >= 0".
 // Checks: name and labels non-empty, made of [A-Za-z0-9_], labels unique;
 // at least one graph; per graph exactly one of generator / graph_file,
-// seeds and num_seeds not both, sizes >= 1, every instantiated generator
+// seeds and num_seeds not both, num_seeds <= kMaxExpandedInstances, sizes >= 1,
+// at most kMaxExpandedInstances instances in all, every instantiated generator
 // spec valid (ValidateGeneratorSpec, its message prefixed by the path);
 // per planner sweep: options valid (ValidatePlannerOptions, with the swept
 // knob applied), at most one knob list, the knob belongs to the planner,
@@ -95,6 +96,11 @@ int64_t BudgetFromFraction(int64_t lower_bound_bytes, int64_t store_all_peak_byt
 // and runtime need at least one planner; frontier_profiles takes none;
 // runtime takes no exact references.
 absl::Status ValidateExperimentSpec(const proto::ExperimentSpec& spec, ExperimentKind kind);
+
+// The most graph instances a spec may expand to (over all graph sources:
+// sizes x seeds each). A larger num_seeds or product is kInvalidArgument
+// naming the field, not a run that exhausts memory expanding it.
+inline constexpr int64_t kMaxExpandedInstances = 1'000'000;
 
 // One graph instance of the expansion.
 struct GraphInstance {

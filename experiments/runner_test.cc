@@ -84,6 +84,38 @@ TEST(ValidateExperimentSpecTest, NamesNegativeNumSeedsWithItsIndex) {
   EXPECT_THAT(s.message(), HasSubstr("ExperimentSpec.graphs[2].num_seeds = -1"));
 }
 
+// A spec that would expand to more instances than memory holds is an
+// error before expansion (seen while writing tests/fuzz: num_seeds = 2^62
+// passed validation, and ExpandInstances would exhaust memory).
+TEST(ValidateExperimentSpecTest, BoundsTheExpansion) {
+  absl::Status s = Validate(
+      R"(name: "t"
+         graphs { label: "a" generator { family: CHAIN nodes: 4 } num_seeds: 4611686018427387904 }
+         planners { options { planner: "store_all" } })");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("graphs[0].num_seeds = 4611686018427387904: must be at "
+                                     "most 1000000"));
+  // 1,000,000 seeds are allowed; times 2 sizes they are not (2,000,000).
+  EXPECT_TRUE(Validate(R"(name: "t"
+         graphs { label: "a" generator { family: CHAIN nodes: 4 } num_seeds: 1000000 }
+         planners { options { planner: "store_all" } })")
+                  .ok());
+  s = Validate(
+      R"(name: "t"
+         graphs { label: "a" generator { family: CHAIN nodes: 4 } num_seeds: 1000000
+                  sizes: [4, 5] }
+         planners { options { planner: "store_all" } })");
+  EXPECT_THAT(s.message(), HasSubstr("ExperimentSpec.graphs: the spec expands to more than "
+                                     "1000000 graph instances"));
+  // Summed over sources: 600,000 + 600,000.
+  s = Validate(
+      R"(name: "t"
+         graphs { label: "a" generator { family: CHAIN nodes: 4 } num_seeds: 600000 }
+         graphs { label: "b" generator { family: CHAIN nodes: 4 } num_seeds: 600000 }
+         planners { options { planner: "store_all" } })");
+  EXPECT_THAT(s.message(), HasSubstr("expands to more than 1000000"));
+}
+
 TEST(ValidateExperimentSpecTest, RejectsBadNamesAndLabels) {
   EXPECT_THAT(Validate(R"(graphs { label: "a" generator { family: CHAIN nodes: 4 } }
                           planners { options { planner: "store_all" } })")

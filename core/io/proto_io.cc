@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -34,6 +35,71 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
  private:
   std::string errors_;
 };
+
+// Whether s is well-formed UTF-8: no stray continuation bytes, no overlong
+// forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
+bool IsUtf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int extra;
+    uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1, cp = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2, cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;  // a continuation byte, C0/C1, or F5..FF
+    }
+    if (end - p <= extra) return false;
+    for (int k = 1; k <= extra; ++k) {
+      if ((p[k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    p += extra + 1;
+  }
+  return true;
+}
+
+// The path ("nodes[1].name") of the first `string` field (not `bytes`) in
+// m whose value is not UTF-8, or "" if there is none. Text format accepts
+// any escaped bytes in a string field; binary and JSON parsing check.
+std::string FirstNonUtf8Field(const google::protobuf::Message& m) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->type() == FieldDescriptor::TYPE_STRING) {
+      if (!f->is_repeated()) {
+        if (!IsUtf8(r->GetString(m, f))) return f->name();
+        continue;
+      }
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        if (!IsUtf8(r->GetRepeatedString(m, f, i))) return absl::StrCat(f->name(), "[", i, "]");
+      }
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (!f->is_repeated()) {
+        std::string inner = FirstNonUtf8Field(r->GetMessage(m, f));
+        if (!inner.empty()) return absl::StrCat(f->name(), ".", inner);
+        continue;
+      }
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        std::string inner = FirstNonUtf8Field(r->GetRepeatedMessage(m, f, i));
+        if (!inner.empty()) return absl::StrCat(f->name(), "[", i, "].", inner);
+      }
+    }
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -88,6 +154,12 @@ absl::Status ParseProto(const std::string& data, FileFormat format, const std::s
       if (!parser.ParseFromString(data, message)) {
         return absl::InvalidArgumentError(absl::StrCat(
             what, ": not a valid ", message->GetTypeName(), " in text format: ", errors.errors()));
+      }
+      if (const std::string field = FirstNonUtf8Field(*message); !field.empty()) {
+        message->Clear();
+        return absl::InvalidArgumentError(
+            absl::StrCat(what, ": not a valid ", message->GetTypeName(), " in text format: ",
+                         message->GetTypeName(), ".", field, " is not valid UTF-8"));
       }
       return absl::OkStatus();
     }

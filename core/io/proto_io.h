@@ -28,7 +28,9 @@ absl::StatusOr<std::string> SerializeProto(const google::protobuf::Message& mess
                                            FileFormat format);
 
 // Parses `data` in `format` into `message` (cleared first). Errors name
-// `what` (e.g. the file path) and the parser's complaint.
+// `what` (e.g. the file path) and the parser's complaint. A `string` field
+// that is not valid UTF-8 is an error in every format (text: naming the
+// field's path, e.g. "tbp.proto.Graph.nodes[1].name is not valid UTF-8").
 absl::Status ParseProto(const std::string& data, FileFormat format, const std::string& what,
                         google::protobuf::Message* message);
 

@@ -82,6 +82,42 @@ TEST(ProtoIoTest, BadInputsAreNamedErrors) {
               HasSubstr("truncated or corrupt"));
 }
 
+// proto3 `string` fields must hold UTF-8. A file that puts other bytes in
+// one is bad input in every format: an error naming the field (with its
+// path) and the file, not a silent accept (text), a parser crash, or a
+// later failure to write the graph as JSON.
+TEST(ProtoIoTest, NonUtf8StringsAreNamedErrors) {
+  proto::Graph g;
+  // Text format: an escaped byte that is not UTF-8 (0xff), in a node name.
+  absl::Status text = ParseProto("nodes { name: \"a\" }\nnodes { name: \"b\\xff\" }",
+                                 FileFormat::kText, "file 'g.textproto'", &g);
+  EXPECT_EQ(text.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(text.message()),
+              AllOf(HasSubstr("file 'g.textproto'"), HasSubstr("nodes[1].name"),
+                    HasSubstr("UTF-8")));
+  // A lone surrogate and an overlong encoding in the outputs list.
+  for (const std::string& bad : {std::string("\\355\\240\\200"), std::string("\\300\\257")}) {
+    absl::Status s =
+        ParseProto("outputs: \"ok\" outputs: \"" + bad + "\"", FileFormat::kText, "t", &g);
+    EXPECT_THAT(std::string(s.message()), HasSubstr("outputs[1]")) << bad;
+  }
+  // Binary: the same bytes on the wire (field 1 = nodes, field 1 = name).
+  const std::string wire = std::string("\x0a\x03\x0a\x01\xff", 5);
+  absl::Status binary = ParseProto(wire, FileFormat::kBinary, "file 'g.pb'", &g);
+  EXPECT_EQ(binary.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(binary.message()), HasSubstr("file 'g.pb'"));
+  // JSON strings are Unicode, but raw bytes in the file are not.
+  absl::Status json = ParseProto("{\"nodes\": [{\"name\": \"\xff\"}]}", FileFormat::kJson,
+                                 "file 'g.json'", &g);
+  EXPECT_EQ(json.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(json.message()), HasSubstr("file 'g.json'"));
+  // Valid multi-byte UTF-8 is fine in every format.
+  ASSERT_TRUE(ParseProto("nodes { name: \"caf\\303\\251 \\360\\237\\230\\200\" }",
+                         FileFormat::kText, "t", &g)
+                  .ok());
+  EXPECT_EQ(g.nodes(0).name(), "caf\xc3\xa9 \xf0\x9f\x98\x80");
+}
+
 TEST(ProtoIoTest, FailedWriteLeavesNoFile) {
   EXPECT_EQ(WriteProtoFile("/nonexistent_dir/out.textproto", Sample()).code(),
             absl::StatusCode::kPermissionDenied);
