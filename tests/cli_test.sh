@@ -181,6 +181,14 @@ expect_error "schedule is a directory" "'$T/adir.pb' is a directory" "" -- \
   "$TBP" simulate --graph="$g" --schedule="$T/adir.pb"
 expect_error "graph is a directory" "is a directory" "" -- \
   "$TBP" analyze --graph="$T/adir.textproto"
+# A node name that is not UTF-8 (an escaped 0xff byte in text format) is
+# bad input naming the field, not a graph accepted and later unwritable as
+# JSON.
+printf 'nodes { name: "x" kind: INPUT }\nnodes { name: "a\\377" kind: COMPUTE output_bytes: 1 inputs: "x" }\noutputs: "a\\377"\n' > "$T/badutf8.textproto"
+expect_error "non-UTF-8 node name" "Graph.nodes[1].name is not valid UTF-8" "" -- \
+  "$TBP" analyze --graph="$T/badutf8.textproto"
+expect_error "non-UTF-8 node name, plan --out" "is not valid UTF-8" "$T/badutf8.json" -- \
+  "$TBP" plan --graph="$T/badutf8.textproto" --planner=store_all --out="$T/badutf8.json"
 # An output name near the file-name limit is written (the temporary name is
 # short), and nothing but the output is left beside it.
 mkdir -p "$T/longname"
