@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs missing packages, then builds
 # everything and runs every test; the CUDA replay backend too when nvcc is
-# present (its tests skip without a GPU); the layering checks and the
-# remote-cache test.
+# present (its tests skip without a GPU); the core unit tests and the fuzz
+# slices again under UBSan; the layering checks and the remote-cache test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TBP_WORKSPACE="$PWD"
@@ -17,6 +17,11 @@ if [ -x /usr/local/cuda/bin/nvcc ]; then
 else
   echo "tools/test.sh: /usr/local/cuda/bin/nvcc not found: CUDA backend not built" >&2
 fi
+# A fast subset under UndefinedBehaviorSanitizer (.bazelrc's
+# --config=ubsan, its own output directory): the unit tests of //core and
+# the seeded slices of the fuzz targets (docs/design.md, "Testing"; the
+# full suites under --config=asan and --config=ubsan are run by hand).
+bazel test --config=ubsan //core/... //tests/fuzz/... "$@" 2>&1 | tee -a "$log" || status=$?
 # The layering of docs/design.md, as visibility and cquery checks (one
 # test in the summary).
 if tools/check_layering.sh 2>&1 | tee -a "$log"; then
@@ -40,8 +45,9 @@ else
   echo "//tools:remote_cache_test FAILED in remote cache test" >> "$log"
 fi
 # A plain summary line: "N passed, N failed" (.bazelrc's
-# --test_summary=short lists every test; the CUDA run's //replay tests are
-# separate runs of a separate build and count separately).
+# --test_summary=short lists every test; the CUDA run's //replay tests and
+# the UBSan run's tests are separate runs of separate builds and count
+# separately).
 passed=$(grep -cE '^//.* PASSED in' "$log" || true)
 failed=$(grep -cE '^//.* (FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$log" || true)
 echo "tests: ${passed} passed, ${failed} failed"
