@@ -344,6 +344,32 @@ absl::Status CheckCostedOps(const onnx::GraphProto& g, const std::vector<int>& t
   return absl::OkStatus();
 }
 
+// Phase 4c: attributes that ONNX's shape inference divides by or sizes
+// with (strides, dilations, kernel_shape, blocksize, group) must be
+// positive: Debian's libonnx 1.12 divides by a zero stride without a check
+// (SIGFPE in convPoolShapeInference; found by tests/fuzz:onnx_fuzz_test).
+absl::Status CheckPositiveAttributes(const onnx::GraphProto& g) {
+  for (int v = 0; v < g.node_size(); ++v) {
+    const onnx::NodeProto& node = g.node(v);
+    for (const onnx::AttributeProto& a : node.attribute()) {
+      const std::string& name = a.name();
+      if (name != "strides" && name != "dilations" && name != "kernel_shape" &&
+          name != "blocksize" && name != "group") {
+        continue;
+      }
+      std::vector<int64_t> values(a.ints().begin(), a.ints().end());
+      if (a.has_i()) values.push_back(a.i());
+      for (int64_t x : values) {
+        if (x < 1) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              NodeLabel(node, v), ": attribute ", name, " = ", x, " must be >= 1"));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Phase 5: binds the batch and runs ONNX shape inference on a copy with the
 // nodes in topological order (it needs them so); returns every concrete
 // shape, initializers included.
@@ -623,6 +649,7 @@ absl::StatusOr<proto::Graph> ImportOnnxModel(const onnx::ModelProto& model_in,
   if (!carries_batch.ok()) return carries_batch.status();
   const std::vector<char> folded = FoldNodes(g, df, *carries_batch);
   if (absl::Status s = CheckCostedOps(g, df.topo, folded); !s.ok()) return s;
+  if (absl::Status s = CheckPositiveAttributes(g); !s.ok()) return s;
   absl::StatusOr<TensorMap> info = InferShapes(model_in, df, options.batch);
   if (!info.ok()) return info.status();
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/status/status.h"
 #include "core/graph/graph.h"
 #include "gmock/gmock.h"
@@ -126,6 +127,38 @@ TEST(OnnxImportTest, ConvNetBytesAndFlopsByHand) {
   EXPECT_EQ(stats.pruned_nodes, 0);
   EXPECT_EQ(stats.batch_symbol, "N");
   EXPECT_TRUE(Graph::FromProto(*g).ok());
+}
+
+// ONNX's shape inference divides by strides without a check (SIGFPE in
+// Debian's libonnx 1.12): a zero or negative stride, dilation, kernel size,
+// block size or group is an error naming the node, checked before it
+// (found by tests/fuzz:onnx_fuzz_test, a MaxPool with strides [2, 0]).
+TEST(OnnxImportTest, NonPositiveStridesAndKernelsAreNamedErrors) {
+  for (const char* attr : {"strides", "dilations", "kernel_shape", "group"}) {
+    for (int64_t bad : {int64_t{0}, int64_t{-1}}) {
+      onnx::ModelProto m = ConvNet();
+      onnx::NodeProto* conv = m.mutable_graph()->mutable_node(0);
+      ASSERT_EQ(conv->op_type(), "Conv");
+      onnx::AttributeProto* a = conv->add_attribute();
+      a->set_name(attr);
+      if (std::string(attr) == "group") {
+        a->set_type(onnx::AttributeProto::INT);
+        a->set_i(bad);
+      } else {
+        a->set_type(onnx::AttributeProto::INTS);
+        a->add_ints(1);
+        a->add_ints(bad);
+      }
+      OnnxImportOptions options;
+      options.batch = 2;
+      absl::StatusOr<proto::Graph> g = ImportOnnxModel(m, options);
+      ASSERT_FALSE(g.ok()) << attr;
+      EXPECT_EQ(g.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(std::string(g.status().message()),
+                  HasSubstr(absl::StrCat("node 0 'conv' (op Conv): attribute ", attr, " = ", bad,
+                                         " must be >= 1")));
+    }
+  }
 }
 
 TEST(OnnxImportTest, BytesAndFlopsScaleWithTheBatch) {

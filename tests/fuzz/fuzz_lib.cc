@@ -408,10 +408,18 @@ FuzzStats RunFuzzLoop(const std::string& name, const FuzzConfig& config,
   FuzzStats stats;
   const auto begin = Clock::now();
   const int64_t progress_every = std::max<int64_t>(config.runs / 10, 1);
+  // TBP_FUZZ_PRINT=1 prints each input before running it: what a crash
+  // (no gtest failure to report it) was fed.
+  const char* print_env = std::getenv("TBP_FUZZ_PRINT");
+  const bool print = print_env != nullptr && std::string(print_env) == "1";
   for (int64_t k = 0; k < config.runs; ++k) {
     const int64_t index = config.start + k;
     std::mt19937_64 rng = RngFor(config.seed, index);
     const std::string input = make_input(index, rng);
+    if (print) {
+      std::fprintf(stderr, "fuzz %s: execution %lld: \"%s\"\n", name.c_str(),
+                   static_cast<long long>(index), Escape(input).c_str());
+    }
     const auto t0 = Clock::now();
     const Verdict verdict = target(input);
     const double exec_s = std::chrono::duration<double>(Clock::now() - t0).count();

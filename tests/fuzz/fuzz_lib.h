@@ -18,6 +18,8 @@
 //   TBP_FUZZ_START       index of the first execution (default 0)
 //   TBP_FUZZ_MAX_EXEC_S  one execution longer than this is a failure, a
 //                        hang (default 10)
+//   TBP_FUZZ_PRINT       1: print each input (escaped) before running it,
+//                        to see what a crash was fed
 // tests/fuzz/run_long.sh runs every target with TBP_FUZZ_RUNS=1000000.
 #ifndef TBP_TESTS_FUZZ_FUZZ_LIB_H_
 #define TBP_TESTS_FUZZ_FUZZ_LIB_H_

@@ -20,7 +20,8 @@ constexpr int64_t kMaxCells = int64_t{1} << 26;
 // Most (unit, interval, split) steps of the fill: about 40 s on one core.
 constexpr double kMaxSteps = 8589934592.0;  // 2^33
 
-int64_t CeilDiv(int64_t a, int64_t b) { return a <= 0 ? 0 : (a + b - 1) / b; }
+// ceil(a / b) for b > 0, without the overflow of (a + b - 1) near INT64_MAX.
+int64_t CeilDiv(int64_t a, int64_t b) { return a <= 0 ? 0 : (a - 1) / b + 1; }
 
 // The DP of rotor.h over the positions of one order, in memory units.
 class RotorDp {
@@ -287,14 +288,16 @@ absl::StatusOr<std::vector<Instruction>> RotorSchedule(const OrderContext& oc, i
   const int64_t unit = g * std::max<int64_t>(1, CeilDiv(exact_levels, memory_slots));
   const int64_t levels = budget / unit;
   const int64_t n = oc.n;
-  if (static_cast<double>(levels + 1) * static_cast<double>(n) * (n + 1) >
+  // levels may be INT64_MAX (budget_bytes = INT64_MAX, unit 1): + 1 in
+  // double, never in int64.
+  if ((static_cast<double>(levels) + 1) * static_cast<double>(n) * (n + 1) >
       static_cast<double>(kMaxCells)) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "rotor's table for %d positions and %d memory units has more than %d cells; give a "
         "smaller PlannerOptions.memory_slots",
         n, levels, kMaxCells));
   }
-  const double steps = static_cast<double>(levels + 1) * n * n * n / 3.0;
+  const double steps = (static_cast<double>(levels) + 1) * n * n * n / 3.0;
   if (steps > kMaxSteps) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "rotor's DP for %d positions and %d memory units takes about %.3g steps, more than "

@@ -18,6 +18,7 @@
 // feasibility, and rotor with it never recomputes more.
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <random>
 #include <string>
@@ -208,6 +209,21 @@ TEST(RotorTest, HeldFlagAvoidsTheWastedForward) {
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->recompute_cost, 2);
   EXPECT_EQ(r->sim.recompute_cost, 2);
+}
+
+// budget_bytes = INT64_MAX is a valid budget (room for everything: no
+// recomputation); it used to overflow the unit arithmetic (ceil(budget /
+// memory_slots) and levels + 1) and crash in the DP (found by
+// tests/fuzz:planner_options_fuzz_test).
+TEST(RotorTest, LargestBudgetsDoNotOverflow) {
+  const Graph g = MustBuild(testing_graphs::ChainProto(6, 2));
+  for (int64_t budget : {std::numeric_limits<int64_t>::max(),
+                         std::numeric_limits<int64_t>::max() - 1,
+                         std::numeric_limits<int64_t>::max() / 2 + 1}) {
+    absl::StatusOr<JudgedSchedule> r = PlanAndJudge(g, g.compute_nodes(), Options("rotor", budget));
+    ASSERT_TRUE(r.ok()) << budget << ": " << r.status();
+    EXPECT_EQ(r->sim.recompute_cost, 0) << budget;
+  }
 }
 
 }  // namespace
