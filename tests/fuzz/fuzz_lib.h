@@ -16,8 +16,8 @@
 //                        slice, a few seconds)
 //   TBP_FUZZ_SEED        the seed (default 1)
 //   TBP_FUZZ_START       index of the first execution (default 0)
-//   TBP_FUZZ_MAX_EXEC_S  one execution longer than this is a failure, a
-//                        hang (default 10)
+//   TBP_FUZZ_MAX_EXEC_S  one execution taking more CPU seconds than this
+//                        is a failure, a hang (default 10)
 //   TBP_FUZZ_PRINT       1: print each input (escaped) before running it,
 //                        to see what a crash was fed
 // tests/fuzz/run_long.sh runs every target with TBP_FUZZ_RUNS=1000000.
@@ -68,7 +68,7 @@ struct FuzzStats {
   int64_t accepted = 0;
   int64_t rejected = 0;
   double wall_s = 0;
-  double slowest_s = 0;
+  double slowest_s = 0;  // CPU seconds of the slowest execution
   int64_t slowest_index = -1;
 };
 
@@ -76,7 +76,7 @@ struct FuzzStats {
 // each one. After an execution that records a gtest failure, prints the
 // index and the input (escaped, first 2 KiB) and stops. Prints one summary
 // line "fuzz <name>: executions=... accepted=... rejected=... seed=...
-// wall_s=... slowest_ms=..." (tests/fuzz/run_long.sh collects these).
+// wall_s=... slowest_cpu_ms=..." (tests/fuzz/run_long.sh collects these).
 FuzzStats RunFuzzLoop(const std::string& name, const FuzzConfig& config,
                       const std::function<std::string(int64_t, std::mt19937_64&)>& make_input,
                       const std::function<Verdict(const std::string&)>& target);
