@@ -530,8 +530,12 @@ absl::StatusOr<CheckmateMilpResult> SolveCheckmateMilp(const Graph& graph,
   data.noPrinting_ = true;
   data.useSignalHandler_ = false;
   const std::string seconds = absl::StrFormat("%.3f", options.time_limit_s);
-  const char* argv[] = {"tbp", "-log", "0", "-seconds", seconds.c_str(), "-threads", "0",
-                        "-solve", "-quit"};
+  // Wall-clock time (CBC counts CPU time by default: on a loaded machine the
+  // contained child's deadline would kill it first, losing its incumbent).
+  // The objective is integral: a gap below 1 is closed.
+  const char* argv[] = {"tbp",           "-log", "0",       "-timeMode", "elapsed",
+                        "-seconds",      seconds.c_str(),   "-allowableGap", "0.99",
+                        "-threads",      "0",    "-solve",  "-quit"};
   CbcMain1(static_cast<int>(sizeof(argv) / sizeof(argv[0])), argv, model, CbcCallback, data);
   const bool limit_hit = model.isSecondsLimitReached();
   if (model.isProvenInfeasible() && !limit_hit) {

@@ -287,8 +287,11 @@ class Program {
     const std::string seconds = absl::StrFormat("%.3f", time_limit_s > 0 ? time_limit_s : 1e9);
     // The objective is integral (integer costs or bytes): a gap below 1 is
     // closed.
-    const char* argv[] = {"tbp",     "-log", "0",     "-seconds", seconds.c_str(),
-                          "-allowableGap", "0.99", "-threads", "0", "-solve", "-quit"};
+    // Wall-clock time: CBC counts CPU time by default, and on a loaded
+    // machine the contained child's deadline would stop it first.
+    const char* argv[] = {"tbp",      "-log",          "0",    "-timeMode", "elapsed",
+                          "-seconds", seconds.c_str(), "-allowableGap", "0.99",
+                          "-threads", "0",             "-solve", "-quit"};
     CbcMain1(static_cast<int>(sizeof(argv) / sizeof(argv[0])), argv, model, Callback, data);
     Solved s;
     s.limit_hit = model.isSecondsLimitReached();
