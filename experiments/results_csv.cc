@@ -73,6 +73,7 @@ const Columns& RunsColumns() {
       {"exact_memory_at_recompute_bytes",
        "least peak of any schedule recomputing at most recompute_cost, bytes"},
       {"peak_vs_exact_memory", "peak_bytes / exact_memory_at_recompute_bytes (>= 1)"},
+      {"optimality", "'proven' or 'unproven' (stopped at the time limit) for planners that prove; empty otherwise"},
       {"error", "why the run failed (quoted where it holds a comma, experiments/csv.h); empty if valid"},
   };
   return *columns;
@@ -209,6 +210,7 @@ void AppendRunRow(const proto::RunRecord& r, std::string* out) {
       exact_run ? absl::StrCat(r.exact_memory_at_recompute()) : std::string(),
       exact_run ? CsvDouble(Ratio(r.peak_bytes(), r.exact_memory_at_recompute()))
                 : std::string(),
+      r.optimality(),
       r.error(),
   };
   absl::StrAppend(out, CsvLine(f));

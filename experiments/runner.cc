@@ -584,6 +584,9 @@ absl::Status RunInstance(const proto::ExperimentSpec& spec, ExperimentKind kind,
     r.set_base_cost(sim.base_cost);
     r.set_recompute_cost(sim.recompute_cost);
     r.set_compute_overhead(sim.compute_overhead);
+    if (e.judged.schedule.optimality.has_value()) {
+      r.set_optimality(e.judged.schedule.optimality->proven_optimal ? "proven" : "unproven");
+    }
     if (sim.peak_bytes < a.lower_bound_bytes) {
       return absl::InternalError(absl::StrFormat(
           "run %d: simulated peak %d bytes is below the lower bound %d bytes", r.run_index(),
