@@ -13,7 +13,9 @@
 #include "absl/strings/str_format.h"
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/plan_tree.h"
+#include "core/schedule/planners/dtr.h"
 #include "core/schedule/planners/revolve.h"
+#include "core/schedule/planners/rotor.h"
 #include "core/schedule/refine.h"
 #include "core/schedule/simple_planners.h"
 #include "core/sim/simulator.h"
@@ -30,6 +32,15 @@ constexpr int64_t kSearchStateBytes = int64_t{256} << 20;
 constexpr int32_t kFixedShapesMaxNodes = 20000;
 // The descent of step 5 up to this many positions.
 constexpr int32_t kDescentMaxNodes = 500;
+// The peers' schedules (step 6) at kLadderSteps + 1 budgets of a ladder
+// that depends on the graph only: DTR on orders of at most kDtrMaxNodes
+// positions, Rotor's DP on orders of at most kRotorMaxNodes with at most
+// kRotorSlots memory units (coarse units stay feasible; they cap the DP's
+// table, which is evaluated at every rung).
+constexpr int kLadderSteps = 32;
+constexpr int32_t kDtrMaxNodes = 1000;
+constexpr int32_t kRotorMaxNodes = 32;
+constexpr int64_t kRotorSlots = 256;
 
 void ResolveDefaults(PlanContext& c, proto::PlannerOptions* o) {
   if (o->max_blocks() == 0) o->set_max_blocks(kDefaultMaxBlocks);
@@ -113,6 +124,65 @@ std::vector<int64_t> ShapeSizes(int32_t n) {
     }
   }
   return sizes;
+}
+
+// The peers' schedules at the budgets LB + (SA - LB) (k / K)^2, k = 0..K
+// (LB the best lower bound, SA store-all's simulated peak; denser near LB,
+// where single-tensor evictions and Rotor's dropped checkpoints matter
+// most), each with its simulated peak; infeasible rungs are left out.
+// Built once per order (the context's cache).
+struct PeerLadder {
+  struct Rung {
+    std::string source;
+    int64_t peak_bytes;
+    std::vector<Instruction> instructions;
+  };
+  std::vector<Rung> rungs;
+};
+
+absl::StatusOr<const PeerLadder*> SharedPeerLadder(PlanContext& c) {
+  const std::string key = "budget/peer_ladder";
+  if (const PeerLadder* ladder = c.Find<PeerLadder>(key)) return ladder;
+  auto ladder = std::make_unique<PeerLadder>();
+  // Store-all: the plan tree of one leaf.
+  absl::StatusOr<SimResult> all = Simulate(c.graph(), EmitPlan(c.positions(), PlanTree(c.n())));
+  if (!all.ok()) return all.status();
+  const int64_t lower = c.best_lower_bound(), top = all->peak_bytes;
+  auto add = [&](const std::string& source,
+                 absl::StatusOr<std::vector<Instruction>> s) -> absl::Status {
+    if (!s.ok()) {
+      if (absl::IsOutOfRange(s.status()) || absl::IsResourceExhausted(s.status())) {
+        return absl::OkStatus();
+      }
+      return s.status();
+    }
+    absl::StatusOr<SimResult> sim = Simulate(c.graph(), *s);
+    if (!sim.ok()) {
+      return absl::InternalError(absl::StrCat("budget planner: a ", source,
+                                              " candidate is invalid: ", sim.status().message()));
+    }
+    ladder->rungs.push_back({source, sim->peak_bytes, *std::move(s)});
+    return absl::OkStatus();
+  };
+  int64_t previous = -1;
+  for (int k = 0; k <= kLadderSteps; ++k) {
+    const double f = static_cast<double>(k) / kLadderSteps;
+    const int64_t rung = std::max<int64_t>(
+        1, lower + static_cast<int64_t>(static_cast<double>(top - lower) * f * f));
+    if (rung == previous) continue;
+    previous = rung;
+    if (c.n() <= kDtrMaxNodes) {
+      if (absl::Status s = add("dtr", DtrSchedule(c.positions(), rung)); !s.ok()) return s;
+    }
+    if (c.n() <= kRotorMaxNodes) {
+      if (absl::Status s = add("rotor", RotorSchedule(c.positions(), rung, kRotorSlots,
+                                                      /*allow_drop=*/true));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return c.Put(key, std::move(ladder));
 }
 
 absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
@@ -218,6 +288,20 @@ absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
       }
     }
   }
+  // 6. The peers DTR (Kirisame et al. 2021, run offline: single tensors
+  // evicted and rematerialised on demand, which no plan tree expresses) and
+  // Rotor (Beaumont et al. 2019, whose held checkpoints may be dropped), at
+  // the rungs of a ladder of budgets that depends on the graph only. Only
+  // the rungs (never at M itself: neither is monotone in M), so the
+  // candidates fitting M only grow with M.
+  if (c.n() <= kDtrMaxNodes) {
+    absl::StatusOr<const PeerLadder*> ladder = SharedPeerLadder(c);
+    if (!ladder.ok()) return ladder.status();
+    for (const PeerLadder::Rung& rung : (*ladder)->rungs) {
+      if (rung.peak_bytes > budget) continue;
+      if (absl::Status s = portfolio.Offer(rung.source, rung.instructions); !s.ok()) return s;
+    }
+  }
   if (!portfolio.best().has_value()) {
     const std::string message = absl::StrFormat(
         "PlannerOptions.budget_bytes = %d: no schedule of the budget planner's portfolio "
@@ -237,7 +321,8 @@ const PlannerDef& BudgetPlannerDef() {
     auto* d = new PlannerDef;
     d->name = "budget";
     d->summary = "least recomputation within budget_bytes: exhaustive search on small graphs, "
-                 "else the best of a frontier-cut DP, revolve and fixed shapes";
+                 "else the best of a frontier-cut DP, revolve, fixed shapes, a descent below "
+                 "the DP's reach and DTR's and Rotor's schedules at a ladder of budgets";
     d->budget = BudgetUse::kRequired;
     d->knobs = {
         {"max_blocks", KnobType::kInt, 1, kNoMax, "128", "",

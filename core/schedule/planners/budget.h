@@ -3,7 +3,11 @@
 // dynamic program over cut intervals, core/schedule/budget_planner.h, in
 // the spirit of Rotor, Beaumont et al. 2019, and Kusumoto et al. 2019),
 // with block coarsening for large graphs; optionally refined by the
-// keep_recomputed passes (core/schedule/refine.h).
+// keep_recomputed passes (core/schedule/refine.h). By default a portfolio
+// around the DP (docs/model.md, "The budget planner's portfolio"): the
+// exhaustive optimum on small graphs, else the least recompute of the DP,
+// revolve, fixed shapes, a descent below the DP's reach, and DTR's and
+// Rotor's schedules at a ladder of budgets of the graph.
 #ifndef TBP_CORE_SCHEDULE_PLANNERS_BUDGET_H_
 #define TBP_CORE_SCHEDULE_PLANNERS_BUDGET_H_
 

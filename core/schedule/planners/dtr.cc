@@ -191,13 +191,19 @@ class DtrRun {
 };
 
 absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
-  DtrRun run(c.positions(), o.budget_bytes());
-  absl::StatusOr<std::vector<Instruction>> instructions = run.Run();
+  absl::StatusOr<std::vector<Instruction>> instructions =
+      DtrSchedule(c.positions(), o.budget_bytes());
   if (!instructions.ok()) return instructions.status();
   return c.MakeSchedule(o, *std::move(instructions));
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<Instruction>> DtrSchedule(const OrderContext& context,
+                                                    int64_t budget_bytes) {
+  DtrRun run(context, budget_bytes);
+  return run.Run();
+}
 
 const PlannerDef& DtrPlanner() {
   static const PlannerDef* def = [] {

@@ -60,11 +60,20 @@
 #ifndef TBP_CORE_SCHEDULE_PLANNERS_DTR_H_
 #define TBP_CORE_SCHEDULE_PLANNERS_DTR_H_
 
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
 #include "core/schedule/planner_def.h"
 
 namespace tbp {
 
 const PlannerDef& DtrPlanner();
+
+// DTR's schedule on one order at `budget_bytes` (what Plan does): the
+// budget planner offers it as a candidate. Errors as the planner.
+absl::StatusOr<std::vector<Instruction>> DtrSchedule(const OrderContext& context,
+                                                    int64_t budget_bytes);
 
 }  // namespace tbp
 
