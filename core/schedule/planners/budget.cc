@@ -13,7 +13,10 @@
 #include "absl/strings/str_format.h"
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/plan_tree.h"
+#include "core/schedule/planners/candidates.h"
+#include "core/schedule/planners/chen_greedy.h"
 #include "core/schedule/planners/dtr.h"
+#include "core/schedule/planners/mincut.h"
 #include "core/schedule/planners/revolve.h"
 #include "core/schedule/planners/rotor.h"
 #include "core/schedule/refine.h"
@@ -32,15 +35,16 @@ constexpr int64_t kSearchStateBytes = int64_t{256} << 20;
 constexpr int32_t kFixedShapesMaxNodes = 20000;
 // The descent of step 5 up to this many positions.
 constexpr int32_t kDescentMaxNodes = 500;
-// The peers' schedules (step 6) at kLadderSteps + 1 budgets of a ladder
-// that depends on the graph only: DTR on orders of at most kDtrMaxNodes
-// positions, Rotor's DP on orders of at most kRotorMaxNodes with at most
-// kRotorSlots memory units (coarse units stay feasible; they cap the DP's
-// table, which is evaluated at every rung).
-constexpr int kLadderSteps = 32;
-constexpr int32_t kDtrMaxNodes = 1000;
-constexpr int32_t kRotorMaxNodes = 32;
-constexpr int64_t kRotorSlots = 256;
+// The peers' schedules (step 6), on orders of at most kPeerMaxNodes
+// positions: chen_greedy's and mincut's candidates (which do not depend on
+// the budget) and DTR at 1 + clamp(kDtrLadderWork / n, 32, 256) budgets of
+// a ladder that depends on the graph only; Rotor's DP, solved once for
+// every budget up to kRotorScales scales between the best lower bound and
+// store-all's peak, on orders of at most kRotorMaxNodes positions.
+constexpr int32_t kPeerMaxNodes = 1000;
+constexpr int64_t kDtrLadderWork = int64_t{1} << 17;
+constexpr int32_t kRotorMaxNodes = 400;
+constexpr int kRotorScales = 3;
 
 void ResolveDefaults(PlanContext& c, proto::PlannerOptions* o) {
   if (o->max_blocks() == 0) o->set_max_blocks(kDefaultMaxBlocks);
@@ -126,28 +130,28 @@ std::vector<int64_t> ShapeSizes(int32_t n) {
   return sizes;
 }
 
-// The peers' schedules at the budgets LB + (SA - LB) (k / K)^2, k = 0..K
-// (LB the best lower bound, SA store-all's simulated peak; denser near LB,
-// where single-tensor evictions and Rotor's dropped checkpoints matter
-// most), each with its simulated peak; infeasible rungs are left out.
-// Built once per order (the context's cache).
-struct PeerLadder {
-  struct Rung {
-    std::string source;
-    int64_t peak_bytes;
-    std::vector<Instruction> instructions;
-  };
-  std::vector<Rung> rungs;
-};
+// The budget of rung k of K: LB + (SA - LB) (k / K)^2 (LB the best lower
+// bound, SA store-all's simulated peak; denser near LB, where single-tensor
+// evictions and Rotor's dropped checkpoints matter most).
+int64_t Rung(int64_t lower, int64_t top, int k, int steps) {
+  const double f = static_cast<double>(k) / steps;
+  return std::max<int64_t>(1, lower + static_cast<int64_t>(static_cast<double>(top - lower) * f * f));
+}
 
-absl::StatusOr<const PeerLadder*> SharedPeerLadder(PlanContext& c) {
-  const std::string key = "budget/peer_ladder";
-  if (const PeerLadder* ladder = c.Find<PeerLadder>(key)) return ladder;
-  auto ladder = std::make_unique<PeerLadder>();
-  // Store-all: the plan tree of one leaf.
-  absl::StatusOr<SimResult> all = Simulate(c.graph(), EmitPlan(c.positions(), PlanTree(c.n())));
-  if (!all.ok()) return all.status();
-  const int64_t lower = c.best_lower_bound(), top = all->peak_bytes;
+// Step 6's candidates but Rotor's, judged and kept on their Pareto front
+// (peak, recompute), built once per order (the context's cache).
+// Infeasible rungs and refusals are left out.
+absl::StatusOr<const std::vector<JudgedCandidate>*> SharedPeerCandidates(PlanContext& c) {
+  const std::string key = "budget/peer_candidates";
+  if (const auto* found = c.Find<std::vector<JudgedCandidate>>(key)) return found;
+  auto front = std::make_unique<std::vector<JudgedCandidate>>();
+  auto take = [&](absl::StatusOr<std::vector<JudgedCandidate>> list) -> absl::Status {
+    if (!list.ok()) return absl::IsOutOfRange(list.status()) ? absl::OkStatus() : list.status();
+    for (JudgedCandidate& j : *list) front->push_back(std::move(j));
+    return absl::OkStatus();
+  };
+  if (absl::Status s = take(ChenGreedyCandidates(c.positions())); !s.ok()) return s;
+  if (absl::Status s = take(MinCutCandidates(c.positions())); !s.ok()) return s;
   auto add = [&](const std::string& source,
                  absl::StatusOr<std::vector<Instruction>> s) -> absl::Status {
     if (!s.ok()) {
@@ -156,33 +160,57 @@ absl::StatusOr<const PeerLadder*> SharedPeerLadder(PlanContext& c) {
       }
       return s.status();
     }
-    absl::StatusOr<SimResult> sim = Simulate(c.graph(), *s);
-    if (!sim.ok()) {
-      return absl::InternalError(absl::StrCat("budget planner: a ", source,
-                                              " candidate is invalid: ", sim.status().message()));
-    }
-    ladder->rungs.push_back({source, sim->peak_bytes, *std::move(s)});
+    absl::StatusOr<JudgedCandidate> j = JudgeCandidate(c.graph(), source, *std::move(s));
+    if (!j.ok()) return absl::IsOutOfRange(j.status()) ? absl::OkStatus() : j.status();
+    front->push_back(*std::move(j));
     return absl::OkStatus();
   };
+  // Store-all: the plan tree of one leaf.
+  absl::StatusOr<SimResult> all = Simulate(c.graph(), EmitPlan(c.positions(), PlanTree(c.n())));
+  if (!all.ok()) return all.status();
+  const int64_t lower = c.best_lower_bound(), top = all->peak_bytes;
+  const int dtr_steps = static_cast<int>(
+      std::clamp<int64_t>(kDtrLadderWork / std::max<int32_t>(1, c.n()), 32, 256));
   int64_t previous = -1;
-  for (int k = 0; k <= kLadderSteps; ++k) {
-    const double f = static_cast<double>(k) / kLadderSteps;
-    const int64_t rung = std::max<int64_t>(
-        1, lower + static_cast<int64_t>(static_cast<double>(top - lower) * f * f));
+  for (int k = 0; k <= dtr_steps; ++k) {
+    const int64_t rung = Rung(lower, top, k, dtr_steps);
     if (rung == previous) continue;
     previous = rung;
-    if (c.n() <= kDtrMaxNodes) {
-      if (absl::Status s = add("dtr", DtrSchedule(c.positions(), rung)); !s.ok()) return s;
-    }
-    if (c.n() <= kRotorMaxNodes) {
-      if (absl::Status s = add("rotor", RotorSchedule(c.positions(), rung, kRotorSlots,
-                                                      /*allow_drop=*/true));
-          !s.ok()) {
-        return s;
-      }
+    if (absl::Status s = add("dtr", DtrSchedule(c.positions(), rung)); !s.ok()) return s;
+  }
+  KeepParetoFront(front.get());
+  return c.Put(key, std::move(front));
+}
+
+// Rotor's DP for every budget up to X on this order, at the scales X = LB +
+// (SA - LB) / 8^j, j = 0..kRotorScales - 1 (each in DefaultRotorSlots(n)
+// units of X / slots, so tight budgets get fine units too); built once per
+// order (the context's cache). Scales past the DP's limits are left out.
+// Each scale's answer is monotone in M (at M > X it is X's plan), and so is
+// their minimum.
+using RotorScales = std::vector<std::unique_ptr<RotorAllBudgets>>;
+
+absl::StatusOr<const RotorScales*> SharedRotor(PlanContext& c) {
+  const std::string key = "budget/rotor_scales";
+  if (const auto* found = c.Find<RotorScales>(key)) return found;
+  absl::StatusOr<SimResult> all = Simulate(c.graph(), EmitPlan(c.positions(), PlanTree(c.n())));
+  if (!all.ok()) return all.status();
+  const int64_t lower = c.best_lower_bound(), top = all->peak_bytes;
+  auto scales = std::make_unique<RotorScales>();
+  int64_t previous = -1;
+  for (int j = 0; j < kRotorScales; ++j) {
+    const int64_t x = lower + std::max<int64_t>(0, top - lower) / (int64_t{1} << (3 * j));
+    if (x == previous) continue;
+    previous = x;
+    absl::StatusOr<std::unique_ptr<RotorAllBudgets>> r = RotorAllBudgets::Solve(
+        c.positions(), x, DefaultRotorSlots(c.n()), /*allow_drop=*/true);
+    if (r.ok()) {
+      scales->push_back(*std::move(r));
+    } else if (!absl::IsResourceExhausted(r.status())) {
+      return r.status();
     }
   }
-  return c.Put(key, std::move(ladder));
+  return c.Put(key, std::move(scales));
 }
 
 absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
@@ -288,18 +316,32 @@ absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
       }
     }
   }
-  // 6. The peers DTR (Kirisame et al. 2021, run offline: single tensors
-  // evicted and rematerialised on demand, which no plan tree expresses) and
-  // Rotor (Beaumont et al. 2019, whose held checkpoints may be dropped), at
-  // the rungs of a ladder of budgets that depends on the graph only. Only
-  // the rungs (never at M itself: neither is monotone in M), so the
+  // 6. The peers' schedules: every candidate of chen_greedy (Chen et al.
+  // 2016) and mincut (PyTorch's min-cut partitioner policy), which do not
+  // depend on the budget; DTR (Kirisame et al. 2021, run offline: single
+  // tensors evicted and rematerialised on demand, which no plan tree
+  // expresses) at the rungs of a ladder of budgets that depends on the
+  // graph only, never at M itself (DTR is not monotone in M), so the
   // candidates fitting M only grow with M.
-  if (c.n() <= kDtrMaxNodes) {
-    absl::StatusOr<const PeerLadder*> ladder = SharedPeerLadder(c);
-    if (!ladder.ok()) return ladder.status();
-    for (const PeerLadder::Rung& rung : (*ladder)->rungs) {
-      if (rung.peak_bytes > budget) continue;
-      if (absl::Status s = portfolio.Offer(rung.source, rung.instructions); !s.ok()) return s;
+  if (c.n() <= kPeerMaxNodes) {
+    absl::StatusOr<const std::vector<JudgedCandidate>*> peers = SharedPeerCandidates(c);
+    if (!peers.ok()) return peers.status();
+    if (const JudgedCandidate* best = BestWithin(**peers, budget)) {
+      if (absl::Status s = portfolio.Offer(best->source, best->instructions); !s.ok()) return s;
+    }
+  }
+  // 7. Rotor (Beaumont et al. 2019, whose held checkpoints may be dropped)
+  // from DPs in fixed units for every budget at a few scales, monotone in M.
+  if (c.n() <= kRotorMaxNodes) {
+    absl::StatusOr<const RotorScales*> rotor = SharedRotor(c);
+    if (!rotor.ok()) return rotor.status();
+    for (const std::unique_ptr<RotorAllBudgets>& scale : **rotor) {
+      absl::StatusOr<std::vector<Instruction>> r = scale->Schedule(budget);
+      if (r.ok()) {
+        if (absl::Status s = portfolio.Offer("rotor", *std::move(r)); !s.ok()) return s;
+      } else if (!absl::IsOutOfRange(r.status())) {
+        return r.status();
+      }
     }
   }
   if (!portfolio.best().has_value()) {
@@ -322,7 +364,7 @@ const PlannerDef& BudgetPlannerDef() {
     d->name = "budget";
     d->summary = "least recomputation within budget_bytes: exhaustive search on small graphs, "
                  "else the best of a frontier-cut DP, revolve, fixed shapes, a descent below "
-                 "the DP's reach and DTR's and Rotor's schedules at a ladder of budgets";
+                 "the DP's reach and the peers' schedules (chen_greedy, mincut, dtr, rotor)";
     d->budget = BudgetUse::kRequired;
     d->knobs = {
         {"max_blocks", KnobType::kInt, 1, kNoMax, "128", "",

@@ -6,8 +6,9 @@
 // keep_recomputed passes (core/schedule/refine.h). By default a portfolio
 // around the DP (docs/model.md, "The budget planner's portfolio"): the
 // exhaustive optimum on small graphs, else the least recompute of the DP,
-// revolve, fixed shapes, a descent below the DP's reach, and DTR's and
-// Rotor's schedules at a ladder of budgets of the graph.
+// revolve, fixed shapes, a descent below the DP's reach, chen_greedy's and
+// mincut's candidates, DTR at a ladder of budgets of the graph and Rotor's
+// DP at a few fixed scales.
 #ifndef TBP_CORE_SCHEDULE_PLANNERS_BUDGET_H_
 #define TBP_CORE_SCHEDULE_PLANNERS_BUDGET_H_
 

@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/sim/simulator.h"
+#include "core/schedule/planners/candidates.h"
 
 namespace tbp {
 namespace {
@@ -28,41 +28,34 @@ PlanTree TreeOf(int32_t n, const std::vector<int32_t>& splits) {
 }
 
 absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
-  const OrderContext& oc = c.positions();
   const int64_t budget = o.budget_bytes();
-  struct Best {
-    std::vector<Instruction> instructions;
-    int64_t recompute = 0, peak = 0;
-  };
-  std::optional<Best> best;
-  int64_t least_peak = -1;
-  std::set<std::vector<int32_t>> seen;
-  for (int64_t threshold : ChenGreedyThresholds(oc)) {
-    ChenSegmentation seg = ChenGreedySegments(oc, threshold);
-    if (!seen.insert(seg.splits).second) continue;  // Same plan as an earlier threshold.
-    std::vector<Instruction> instructions = EmitPlan(oc, TreeOf(oc.n, seg.splits));
-    absl::StatusOr<SimResult> sim = Simulate(c.graph(), instructions);
-    if (!sim.ok()) {
-      return absl::InternalError(absl::StrCat("chen_greedy emitted an invalid schedule: ",
-                                              sim.status().message()));
-    }
-    if (least_peak < 0 || sim->peak_bytes < least_peak) least_peak = sim->peak_bytes;
-    if (sim->peak_bytes > budget) continue;
-    if (!best || sim->recompute_cost < best->recompute ||
-        (sim->recompute_cost == best->recompute && sim->peak_bytes < best->peak)) {
-      best = Best{std::move(instructions), sim->recompute_cost, sim->peak_bytes};
-    }
-  }
-  if (!best) {
+  absl::StatusOr<std::vector<JudgedCandidate>> candidates = ChenGreedyCandidates(c.positions());
+  if (!candidates.ok()) return candidates.status();
+  const JudgedCandidate* best = BestWithin(*candidates, budget);
+  if (best == nullptr) {
     return absl::OutOfRangeError(absl::StrFormat(
         "PlannerOptions.budget_bytes = %d is below every chen_greedy candidate on this order: "
         "the least simulated peak over its thresholds is %d bytes",
-        budget, least_peak));
+        budget, LeastPeak(*candidates)));
   }
-  return c.MakeSchedule(o, std::move(best->instructions));
+  return c.MakeSchedule(o, best->instructions);
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<JudgedCandidate>> ChenGreedyCandidates(const OrderContext& c) {
+  std::vector<JudgedCandidate> out;
+  std::set<std::vector<int32_t>> seen;
+  for (int64_t threshold : ChenGreedyThresholds(c)) {
+    ChenSegmentation seg = ChenGreedySegments(c, threshold);
+    if (!seen.insert(seg.splits).second) continue;  // Same plan as an earlier threshold.
+    absl::StatusOr<JudgedCandidate> j =
+        JudgeCandidate(c.graph, "chen_greedy", EmitPlan(c, TreeOf(c.n, seg.splits)));
+    if (!j.ok()) return j.status();
+    out.push_back(*std::move(j));
+  }
+  return out;
+}
 
 ChenSegmentation ChenGreedySegments(const OrderContext& c, int64_t threshold_bytes) {
   ChenSegmentation s;

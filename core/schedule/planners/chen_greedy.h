@@ -48,8 +48,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "core/schedule/plan_tree.h"
 #include "core/schedule/planner_def.h"
+#include "core/schedule/planners/candidates.h"
 
 namespace tbp {
 
@@ -68,6 +70,10 @@ ChenSegmentation ChenGreedySegments(const OrderContext& context, int64_t thresho
 // The thresholds the planner tries on `context`, in the order it tries them
 // (distinct, non-negative): 0, the paper's grid, then the ladder.
 std::vector<int64_t> ChenGreedyThresholds(const OrderContext& context);
+
+// The distinct segmentations of those thresholds (the planner's candidates,
+// which do not depend on the budget), simulated, in the order tried.
+absl::StatusOr<std::vector<JudgedCandidate>> ChenGreedyCandidates(const OrderContext& context);
 
 }  // namespace tbp
 

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/schedule/planners/candidates.h"
 #include "core/sim/simulator.h"
 
 namespace tbp {
@@ -115,42 +116,39 @@ class Knapsack {
 };
 
 absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
-  const OrderContext& oc = c.positions();
   const int64_t budget = o.budget_bytes();
-  const Knapsack knapsack(oc);
-  struct Best {
-    std::vector<Instruction> instructions;
-    int64_t recompute = 0, peak = 0;
-  };
-  std::optional<Best> best;
-  int64_t least_peak = -1;
+  bool exact = false;
+  absl::StatusOr<std::vector<JudgedCandidate>> candidates =
+      MinCutCandidates(c.positions(), &exact);
+  if (!candidates.ok()) return candidates.status();
+  const JudgedCandidate* best = BestWithin(*candidates, budget);
+  if (best == nullptr) {
+    return absl::OutOfRangeError(absl::StrFormat(
+        "PlannerOptions.budget_bytes = %d is below every mincut saved set on this order: the "
+        "least simulated peak over its knapsack caps (%s) is %d bytes",
+        budget, exact ? "exact DP" : "greedy", LeastPeak(*candidates)));
+  }
+  return c.MakeSchedule(o, best->instructions);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<JudgedCandidate>> MinCutCandidates(const OrderContext& c,
+                                                              bool* exact_knapsack) {
+  const Knapsack knapsack(c);
+  if (exact_knapsack != nullptr) *exact_knapsack = knapsack.exact();
+  std::vector<JudgedCandidate> out;
   std::set<std::vector<uint8_t>> seen;
   for (int64_t cap : knapsack.Caps()) {
     std::vector<uint8_t> saved = knapsack.SavedAt(cap);
     if (!seen.insert(saved).second) continue;
-    std::vector<Instruction> instructions = EmitSavedSetSchedule(oc, saved);
-    absl::StatusOr<SimResult> sim = Simulate(c.graph(), instructions);
-    if (!sim.ok()) {
-      return absl::InternalError(
-          absl::StrCat("mincut emitted an invalid schedule: ", sim.status().message()));
-    }
-    if (least_peak < 0 || sim->peak_bytes < least_peak) least_peak = sim->peak_bytes;
-    if (sim->peak_bytes > budget) continue;
-    if (!best || sim->recompute_cost < best->recompute ||
-        (sim->recompute_cost == best->recompute && sim->peak_bytes < best->peak)) {
-      best = Best{std::move(instructions), sim->recompute_cost, sim->peak_bytes};
-    }
+    absl::StatusOr<JudgedCandidate> j =
+        JudgeCandidate(c.graph, "mincut", EmitSavedSetSchedule(c, saved));
+    if (!j.ok()) return j.status();
+    out.push_back(*std::move(j));
   }
-  if (!best) {
-    return absl::OutOfRangeError(absl::StrFormat(
-        "PlannerOptions.budget_bytes = %d is below every mincut saved set on this order: the "
-        "least simulated peak over its knapsack caps (%s) is %d bytes",
-        budget, knapsack.exact() ? "exact DP" : "greedy", least_peak));
-  }
-  return c.MakeSchedule(o, std::move(best->instructions));
+  return out;
 }
-
-}  // namespace
 
 std::vector<Instruction> EmitSavedSetSchedule(const OrderContext& c,
                                               const std::vector<uint8_t>& saved) {

@@ -59,8 +59,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "core/schedule/plan_tree.h"
 #include "core/schedule/planner_def.h"
+#include "core/schedule/planners/candidates.h"
 
 namespace tbp {
 
@@ -71,6 +73,12 @@ const PlannerDef& MinCutPlanner();
 // first BACKWARD that reads it (see above).
 std::vector<Instruction> EmitSavedSetSchedule(const OrderContext& context,
                                               const std::vector<uint8_t>& saved);
+
+// Every distinct saved set of the knapsack's caps (the planner's candidates,
+// which do not depend on the budget), simulated, in the order tried;
+// *exact_knapsack (if given) says whether the knapsack was the exact DP.
+absl::StatusOr<std::vector<JudgedCandidate>> MinCutCandidates(const OrderContext& context,
+                                                              bool* exact_knapsack = nullptr);
 
 }  // namespace tbp
 

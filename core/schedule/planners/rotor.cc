@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <utility>
 #include <vector>
@@ -55,8 +56,11 @@ class RotorDp {
     }
   }
 
-  // Least forward cost of P(0, n - 1, 0) within levels units (kInf: none).
-  int64_t RootCost() const { return Row(0, n_ - 1, 0)[levels_]; }
+  // Least forward cost of P(0, n - 1, 0) within k <= levels units (kInf:
+  // none).
+  int64_t RootCost(int64_t k) const { return Row(0, n_ - 1, 0)[k]; }
+  int64_t unit() const { return unit_; }
+  int64_t levels() const { return levels_; }
 
   // The least need in bytes of any plan of the space (exact, no units).
   int64_t MinNeedBytes() const {
@@ -89,8 +93,9 @@ class RotorDp {
     return at(0, n_ - 1, 0);
   }
 
-  // The schedule of the plan achieving RootCost() (which must be finite).
-  std::vector<Instruction> Emit() const {
+  // The schedule of the plan achieving RootCost(root_k) (which must be
+  // finite).
+  std::vector<Instruction> Emit(int64_t root_k) const {
     struct Task {
       bool backward;  // BACKWARD v_s, FREE v_s; else solve P(s, t, h) at k.
       int32_t s, t;
@@ -115,7 +120,7 @@ class RotorDp {
       out.push_back({Op::kBackward, c_.node_at[p]});
       free_pos(p);
     };
-    std::vector<Task> stack = {{false, 0, n_ - 1, 0, levels_}};
+    std::vector<Task> stack = {{false, 0, n_ - 1, 0, root_k}};
     while (!stack.empty()) {
       const Task task = stack.back();
       stack.pop_back();
@@ -161,7 +166,7 @@ class RotorDp {
       }
     }
     // The DP's cost is the plan's: a broken invariant otherwise.
-    TBP_CHECK(forward_cost == RootCost());
+    TBP_CHECK(forward_cost == RootCost(root_k));
     return out;
   }
 
@@ -279,11 +284,19 @@ absl::StatusOr<Schedule> Plan(PlanContext& c, const proto::PlannerOptions& o) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<Instruction>> RotorSchedule(const OrderContext& oc, int64_t budget,
-                                                      int64_t memory_slots, bool allow_drop) {
+namespace {
+
+int64_t GcdOfSizes(const OrderContext& oc) {
   int64_t g = 0;
   for (int64_t b : oc.bytes) g = std::gcd(g, b);
-  if (g == 0) g = 1;
+  return g == 0 ? 1 : g;
+}
+
+// The DP at the units of RotorSchedule for `budget`, solved; the table's
+// limits are kResourceExhausted.
+absl::StatusOr<std::unique_ptr<RotorDp>> SolveRotor(const OrderContext& oc, int64_t budget,
+                                                    int64_t memory_slots, bool allow_drop) {
+  const int64_t g = GcdOfSizes(oc);
   const int64_t exact_levels = budget / g;
   const int64_t unit = g * std::max<int64_t>(1, CeilDiv(exact_levels, memory_slots));
   const int64_t levels = budget / unit;
@@ -304,20 +317,62 @@ absl::StatusOr<std::vector<Instruction>> RotorSchedule(const OrderContext& oc, i
         "2^33; give a smaller PlannerOptions.memory_slots (or a smaller graph)",
         n, levels, steps));
   }
-  RotorDp dp(oc, unit, levels, allow_drop);
-  dp.Solve();
-  if (dp.RootCost() >= kInf) {
+  auto dp = std::make_unique<RotorDp>(oc, unit, levels, allow_drop);
+  dp->Solve();
+  return dp;
+}
+
+// The plan within k units of a solved DP, or kOutOfRange.
+absl::StatusOr<std::vector<Instruction>> EmitWithin(const RotorDp& dp, int64_t k,
+                                                    int64_t budget, int64_t gcd) {
+  if (dp.RootCost(k) >= kInf) {
     const int64_t least = dp.MinNeedBytes();
     return absl::OutOfRangeError(absl::StrFormat(
         "PlannerOptions.budget_bytes = %d is below what rotor reaches on this order: the least "
         "need of its plan space is %d bytes%s",
         budget, least,
-        unit == g ? ""
-                  : absl::StrFormat(" (the DP rounds checkpoints up to %d-byte units; more "
-                                    "memory_slots may reach it)",
-                                    unit)));
+        dp.unit() == gcd ? ""
+                         : absl::StrFormat(" (the DP rounds checkpoints up to %d-byte units; "
+                                           "more memory_slots may reach it)",
+                                           dp.unit())));
   }
-  return dp.Emit();
+  return dp.Emit(k);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Instruction>> RotorSchedule(const OrderContext& oc, int64_t budget,
+                                                      int64_t memory_slots, bool allow_drop) {
+  absl::StatusOr<std::unique_ptr<RotorDp>> dp = SolveRotor(oc, budget, memory_slots, allow_drop);
+  if (!dp.ok()) return dp.status();
+  return EmitWithin(**dp, (*dp)->levels(), budget, GcdOfSizes(oc));
+}
+
+struct RotorAllBudgets::Impl {
+  std::unique_ptr<RotorDp> dp;
+  int64_t gcd = 1;
+};
+
+RotorAllBudgets::RotorAllBudgets() = default;
+RotorAllBudgets::~RotorAllBudgets() = default;
+
+absl::StatusOr<std::unique_ptr<RotorAllBudgets>> RotorAllBudgets::Solve(
+    const OrderContext& context, int64_t max_budget_bytes, int64_t memory_slots,
+    bool allow_drop) {
+  absl::StatusOr<std::unique_ptr<RotorDp>> dp =
+      SolveRotor(context, max_budget_bytes, memory_slots, allow_drop);
+  if (!dp.ok()) return dp.status();
+  std::unique_ptr<RotorAllBudgets> r(new RotorAllBudgets);
+  r->impl_ = std::make_unique<Impl>();
+  r->impl_->dp = *std::move(dp);
+  r->impl_->gcd = GcdOfSizes(context);
+  return r;
+}
+
+absl::StatusOr<std::vector<Instruction>> RotorAllBudgets::Schedule(int64_t budget_bytes) const {
+  const RotorDp& dp = *impl_->dp;
+  const int64_t k = std::min(dp.levels(), std::max<int64_t>(0, budget_bytes) / dp.unit());
+  return EmitWithin(dp, k, budget_bytes, impl_->gcd);
 }
 
 int64_t DefaultRotorSlots(int64_t n) {

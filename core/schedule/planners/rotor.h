@@ -71,6 +71,7 @@
 #define TBP_CORE_SCHEDULE_PLANNERS_ROTOR_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -88,6 +89,27 @@ const PlannerDef& RotorPlanner();
 absl::StatusOr<std::vector<Instruction>> RotorSchedule(const OrderContext& context,
                                                       int64_t budget_bytes,
                                                       int64_t memory_slots, bool allow_drop);
+
+// Rotor's DP solved once, in the units RotorSchedule uses at
+// max_budget_bytes, for every budget up to it: Schedule(b) is the plan of
+// least recomputation within floor(b / unit) units. Its recomputation never
+// increases with b (the space only grows), which RotorSchedule, whose units
+// scale with the budget, does not promise; the budget planner offers it at
+// every budget. Errors as RotorSchedule.
+class RotorAllBudgets {
+ public:
+  static absl::StatusOr<std::unique_ptr<RotorAllBudgets>> Solve(const OrderContext& context,
+                                                                int64_t max_budget_bytes,
+                                                                int64_t memory_slots,
+                                                                bool allow_drop);
+  ~RotorAllBudgets();
+  absl::StatusOr<std::vector<Instruction>> Schedule(int64_t budget_bytes) const;
+
+ private:
+  RotorAllBudgets();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // The default memory_slots for n positions: the most units whose table has
 // at most 2^22 cells, at least 8.
