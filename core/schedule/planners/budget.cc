@@ -45,6 +45,11 @@ constexpr int32_t kPeerMaxNodes = 1000;
 constexpr int64_t kDtrLadderWork = int64_t{1} << 17;
 constexpr int32_t kRotorMaxNodes = 400;
 constexpr int kRotorScales = 3;
+// Memory units per scale past kRotorFineNodes positions, at most
+// (DefaultRotorSlots(n) is smaller past 127 positions): the DP's cost is
+// linear in them. Up to kRotorFineNodes, DefaultRotorSlots(n) (thousands).
+constexpr int64_t kRotorMaxSlots = 256;
+constexpr int32_t kRotorFineNodes = 32;
 
 void ResolveDefaults(PlanContext& c, proto::PlannerOptions* o) {
   if (o->max_blocks() == 0) o->set_max_blocks(kDefaultMaxBlocks);
@@ -183,8 +188,8 @@ absl::StatusOr<const std::vector<JudgedCandidate>*> SharedPeerCandidates(PlanCon
 }
 
 // Rotor's DP for every budget up to X on this order, at the scales X = LB +
-// (SA - LB) / 8^j, j = 0..kRotorScales - 1 (each in DefaultRotorSlots(n)
-// units of X / slots, so tight budgets get fine units too); built once per
+// (SA - LB) / 8^j, j = 0..kRotorScales - 1 (each in slots units of X /
+// slots, so tight budgets get fine units too); built once per
 // order (the context's cache). Scales past the DP's limits are left out.
 // Each scale's answer is monotone in M (at M > X it is X's plan), and so is
 // their minimum.
@@ -203,7 +208,10 @@ absl::StatusOr<const RotorScales*> SharedRotor(PlanContext& c) {
     if (x == previous) continue;
     previous = x;
     absl::StatusOr<std::unique_ptr<RotorAllBudgets>> r = RotorAllBudgets::Solve(
-        c.positions(), x, DefaultRotorSlots(c.n()), /*allow_drop=*/true);
+        c.positions(), x,
+        c.n() <= kRotorFineNodes ? DefaultRotorSlots(c.n())
+                                 : std::min<int64_t>(kRotorMaxSlots, DefaultRotorSlots(c.n())),
+        /*allow_drop=*/true);
     if (r.ok()) {
       scales->push_back(*std::move(r));
     } else if (!absl::IsResourceExhausted(r.status())) {
