@@ -108,6 +108,9 @@ struct Draft {
   std::vector<int> onnx_of;  // ONNX node index, -1 for source tensors
   std::unordered_map<std::string, int> tensor_node;  // tensor -> index into nodes
   std::unordered_set<std::string> used_names;
+  // Nodes of source tensors that do not carry the batch: initializers and
+  // batch-free graph inputs (weights, wherever the model stores them).
+  std::unordered_set<int> parameters;
 };
 
 // Phase 1: rejects what is not an importable model (bad --batch, no graph,
@@ -447,7 +450,9 @@ std::string UniqueName(std::string base, int index, std::unordered_set<std::stri
 
 // Phase 6a: one INPUT node per graph input and initializer, sized from its
 // shape (resident, but the planners report it).
-absl::Status AddSourceNodes(const Dataflow& df, const TensorMap& info, Draft* draft) {
+absl::Status AddSourceNodes(const Dataflow& df, const TensorMap& info,
+                            const std::unordered_set<std::string>& carries_batch,
+                            Draft* draft) {
   for (const std::string& t : df.source_tensors) {
     proto::Node node;
     node.set_name(UniqueName(t, -1, &draft->used_names));
@@ -457,6 +462,7 @@ absl::Status AddSourceNodes(const Dataflow& df, const TensorMap& info, Draft* dr
       return absl::InvalidArgumentError(absl::StrCat("graph input: ", s.message()));
     }
     node.set_output_bytes(bytes);
+    if (!carries_batch.count(t)) draft->parameters.insert(static_cast<int>(draft->nodes.size()));
     draft->tensor_node[t] = static_cast<int>(draft->nodes.size());
     draft->nodes.push_back(std::move(node));
     draft->onnx_of.push_back(-1);
@@ -618,6 +624,9 @@ proto::Graph EmitGraph(const onnx::GraphProto& g, const Draft& draft,
       }
       if (is_input) {
         ++stats->input_nodes;
+        if (draft.parameters.count(static_cast<int>(i))) {
+          stats->parameter_bytes += nodes[i].output_bytes();
+        }
       } else {
         ++stats->compute_nodes;
         auto& op = stats->ops[g.node(draft.onnx_of[i]).op_type()];
@@ -654,7 +663,7 @@ absl::StatusOr<proto::Graph> ImportOnnxModel(const onnx::ModelProto& model_in,
   if (!info.ok()) return info.status();
 
   Draft draft;
-  if (absl::Status s = AddSourceNodes(df, *info, &draft); !s.ok()) return s;
+  if (absl::Status s = AddSourceNodes(df, *info, *carries_batch, &draft); !s.ok()) return s;
   for (int v : df.topo) {
     if (absl::Status s = AddOnnxNode(g.node(v), v, folded[v], *info, &draft, &stats); !s.ok()) {
       return s;

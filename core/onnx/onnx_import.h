@@ -68,6 +68,12 @@ struct OnnxImportStats {
   int64_t folded_nodes = 0;  // ONNX nodes folded into INPUT nodes
   int64_t pruned_nodes = 0;   // dead COMPUTE nodes removed (reach no output)
   int64_t unused_inputs = 0;  // INPUT nodes nothing reads, dropped
+  // Bytes of the kept INPUT nodes whose tensors do not carry the batch:
+  // initializers and graph inputs without the batch dimension (weights and
+  // buffers such as running statistics, wherever the model stores them;
+  // the zoo moves its weights to graph inputs). Data inputs and constants
+  // folded from nodes are not counted.
+  int64_t parameter_bytes = 0;
   std::string batch_symbol;  // the symbol bound, "" if none
   // Per operator type of the COMPUTE nodes: count and forward FLOPs.
   std::map<std::string, std::pair<int64_t, int64_t>> ops;

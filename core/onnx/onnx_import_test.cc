@@ -126,6 +126,9 @@ TEST(OnnxImportTest, ConvNetBytesAndFlopsByHand) {
   EXPECT_EQ(stats.folded_nodes, 1);
   EXPECT_EQ(stats.pruned_nodes, 0);
   EXPECT_EQ(stats.batch_symbol, "N");
+  // Parameters: the batch-free graph inputs W [4,3,3,3], b [4], W2 [144,10]
+  // and b2 [10]: (108 + 4 + 1440 + 10) floats.
+  EXPECT_EQ(stats.parameter_bytes, 4 * (108 + 4 + 1440 + 10));
   EXPECT_TRUE(Graph::FromProto(*g).ok());
 }
 
@@ -201,6 +204,9 @@ TEST(OnnxImportTest, MultiOutputNodeSumsItsOutputsAndDeadNodesArePruned) {
   EXPECT_EQ(n.count("dead"), 0u);
   EXPECT_EQ(stats.pruned_nodes, 1);
   EXPECT_EQ(stats.batch_symbol, "");
+  // Fixed shapes: x carries the batch; the two initializers, ratio (one
+  // float) and training (one bool), are parameters.
+  EXPECT_EQ(stats.parameter_bytes, 5);
 }
 
 TEST(OnnxImportTest, IntegerShapeArithmeticIsFoldedButBatchDataIsNot) {
