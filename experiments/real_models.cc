@@ -178,7 +178,7 @@ constexpr char kSummaryHeader[] =
     "reference_goal,goal,memory_goal_infeasible,max_compute_overhead\n";
 constexpr char kMaxBatchHeader[] =
     "model,anchor_batch,planner_label,memory_limit_bytes,max_batch,capped,peak_bytes,"
-    "compute_overhead,batches_tried\n";
+    "compute_overhead,batches_tried,parameter_bytes\n";
 
 // The imports of one model, by batch (the anchor kept throughout).
 class ModelRuns {
@@ -331,6 +331,9 @@ absl::Status AppendMaxBatch(const proto::RealModelsSpec& spec, const proto::MaxB
       anchor_peak = std::min(anchor_peak, p.peak_bytes);
     }
   }
+  // Resident beside every schedule (batch-independent; at most 16 copies
+  // of a model's parameters, which fit int64).
+  const int64_t parameter_bytes = spec.parameter_copies() * m->stats().parameter_bytes;
   for (int64_t limit : spec.memory_limits_bytes()) {
     int64_t tried = 0;
     std::map<int64_t, std::pair<int64_t, double>> fitted;  // batch -> peak, overhead
@@ -339,7 +342,8 @@ absl::Status AppendMaxBatch(const proto::RealModelsSpec& spec, const proto::MaxB
       absl::StatusOr<ModelAtBatch*> at = m->At(batch);
       if (!at.ok()) return at.status();  // an import error is never "does not fit"
       proto::PlannerOptions o = mbp.options();
-      o.set_budget_bytes(limit);  // planned within it, or judged against it
+      // Planned within what the parameters leave, or judged against it.
+      o.set_budget_bytes(limit - parameter_bytes);
       absl::StatusOr<JudgedSchedule> j = PlanAndJudge(*(*at)->context, o);
       if (!j.ok()) return false;
       if (mbp.within_compute_cap() && j->sim.compute_overhead > cap) return false;
@@ -350,15 +354,19 @@ absl::Status AppendMaxBatch(const proto::RealModelsSpec& spec, const proto::MaxB
                           static_cast<double>(std::max<int64_t>(1, anchor_peak));
     const int64_t estimate =
         static_cast<int64_t>(std::min<double>(scaled, static_cast<double>(spec.max_batch())));
-    absl::StatusOr<std::pair<int64_t, bool>> found =
-        LargestFittingBatch(estimate, spec.max_batch(), fits);
-    if (!found.ok()) return found.status();
-    const auto [batch, capped] = *found;
+    std::pair<int64_t, bool> found_batch = {0, false};
+    if (limit > parameter_bytes) {
+      absl::StatusOr<std::pair<int64_t, bool>> found =
+          LargestFittingBatch(estimate, spec.max_batch(), fits);
+      if (!found.ok()) return found.status();
+      found_batch = *found;
+    }
+    const auto [batch, capped] = found_batch;
     const auto f = fitted.find(batch);
-    absl::StrAppendFormat(max_batch_csv, "%s,%d,%s,%d,%d,%d,%d,%.6f,%d\n", model.label(),
+    absl::StrAppendFormat(max_batch_csv, "%s,%d,%s,%d,%d,%d,%d,%.6f,%d,%d\n", model.label(),
                           model.batch(), mbp.label(), limit, batch, capped ? 1 : 0,
                           f == fitted.end() ? 0 : f->second.first,
-                          f == fitted.end() ? 0.0 : f->second.second, tried);
+                          f == fitted.end() ? 0.0 : f->second.second, tried, parameter_bytes);
     if (progress) {
       std::fprintf(progress, "real_models: %s %s within %lld bytes: batch %lld%s (%lld tried)\n",
                    model.label().c_str(), mbp.label().c_str(), static_cast<long long>(limit),
@@ -461,6 +469,10 @@ absl::Status ValidateRealModelsSpec(const proto::RealModelsSpec& spec) {
   }
   if (spec.max_batch() < 1) {
     return Invalid("max_batch", absl::StrFormat(" = %d: must be >= 1", spec.max_batch()));
+  }
+  if (spec.parameter_copies() < 0 || spec.parameter_copies() > 16) {
+    return Invalid("parameter_copies",
+                   absl::StrFormat(" = %d: must be in [0, 16]", spec.parameter_copies()));
   }
   return absl::OkStatus();
 }

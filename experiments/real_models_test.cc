@@ -19,6 +19,7 @@
 namespace tbp::experiments {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -60,6 +61,24 @@ TEST(RealModelsTest, StoreAllPeakAndLargestBatchByHand) {
   // 1000 bytes: batch 20 (peak 960); 47 bytes: not even batch 1 (48).
   EXPECT_THAT(max_batch[1], StartsWith("mlp,2,store_all,1000,20,0,960,"));
   EXPECT_THAT(max_batch[2], StartsWith("mlp,2,store_all,47,0,0,0,"));
+}
+
+// Two copies of the parameters (W [4,3] and b [3]: 60 bytes) leave 880 of
+// 1000 bytes: batch 18 (peak 864); 47 bytes leave nothing.
+TEST(RealModelsTest, ParameterCopiesAreResidentBesideTheSchedule) {
+  proto::RealModelsSpec spec = TinySpec();
+  spec.set_parameter_copies(2);
+  absl::StatusOr<RealModelsOutput> out = RunRealModels(spec, nullptr);
+  ASSERT_TRUE(out.ok()) << out.status();
+  const std::vector<std::string> max_batch = Lines(out->max_batch_csv);
+  ASSERT_EQ(max_batch.size(), 3u);
+  EXPECT_THAT(max_batch[0], EndsWith(",parameter_bytes"));
+  EXPECT_THAT(max_batch[1], StartsWith("mlp,2,store_all,1000,18,0,864,"));
+  EXPECT_THAT(max_batch[1], EndsWith(",120"));
+  EXPECT_THAT(max_batch[2], StartsWith("mlp,2,store_all,47,0,0,0,"));
+  spec.set_parameter_copies(17);
+  EXPECT_THAT(std::string(RunRealModels(spec, nullptr).status().message()),
+              HasSubstr("parameter_copies = 17: must be in [0, 16]"));
 }
 
 TEST(RealModelsTest, TheSearchStopsAtTheCap) {

@@ -178,7 +178,7 @@ absl::Status MaxBatch(const std::string& csv, std::string* macros,
   absl::StatusOr<std::vector<Row>> parsed =
       Rows(csv, "real_models_max_batch.csv",
            {"model", "planner_label", "memory_limit_bytes", "capped", "max_batch",
-            "compute_overhead"});
+            "compute_overhead", "parameter_bytes"});
   if (!parsed.ok()) return parsed.status();
   const std::vector<Row>& rows = *parsed;
   // model -> planner -> limit -> "batch" (">= cap" when capped).
@@ -188,7 +188,13 @@ absl::Status MaxBatch(const std::string& csv, std::string* macros,
   std::map<std::string, double> max_overhead;  // per planner, over its reported batches
   for (const Row& r : rows) {
     const std::string model = Str(r, "model"), planner = Str(r, "planner_label");
-    if (cell.find(model) == cell.end()) models.push_back(model);
+    if (cell.find(model) == cell.end()) {
+      models.push_back(model);
+      // What the search kept resident beside every schedule (weights and
+      // their gradients), the same on every row of the model.
+      Macro(macros, absl::StrCat(MacroName(model), "ParametersGiB"),
+            Fmt(Num(r, "parameter_bytes") / (1024.0 * 1024.0 * 1024.0), 2));
+    }
     bool seen = false;
     for (const std::string& p : planners) seen |= p == planner;
     if (!seen) planners.push_back(planner);

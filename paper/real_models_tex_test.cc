@@ -28,11 +28,11 @@ constexpr char kSummary[] =
 
 constexpr char kMaxBatch[] =
     "model,anchor_batch,planner_label,memory_limit_bytes,max_batch,capped,peak_bytes,"
-    "compute_overhead,batches_tried\n"
-    "net1,16,store_all,17179869184,32,0,1,0,2\n"
-    "net1,16,store_all,85899345920,160,0,1,0,2\n"
-    "net1,16,budget,17179869184,128,0,1,0.25,2\n"
-    "net1,16,budget,85899345920,65536,1,1,0.5,2\n";
+    "compute_overhead,batches_tried,parameter_bytes\n"
+    "net1,16,store_all,17179869184,32,0,1,0,2,536870912\n"
+    "net1,16,store_all,85899345920,160,0,1,0,2,536870912\n"
+    "net1,16,budget,17179869184,128,0,1,0.25,2,536870912\n"
+    "net1,16,budget,85899345920,65536,1,1,0.5,2,536870912\n";
 
 // net1's runs: store-all; budget at 12.5% and 1.25x (within the 0.3 cap);
 // budget at 10% but 1.5x (over the cap: not shown); a failed revolve.
@@ -63,6 +63,7 @@ TEST(RealModelsTexTest, MacrosAndTablesByHand) {
   EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMPeriodicRatioMaxModel}{\\texttt{net1}}"));
   EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMLimitSmallGiB}{16}"));
   EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMLimitLargeGiB}{80}"));
+  EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMNetOneParametersGiB}{0.50}"));
   EXPECT_THAT(m, HasSubstr("\\newcommand{\\ResRMNetOneBudgetBatchAtGEightZero}{$\\ge$65536}"));
   const std::string& t = f["tab_real_models.tex"];
   EXPECT_THAT(t, HasSubstr("\\texttt{net1} & 16 & 9 & 8.0 & 6.2 & 12.5 & \\texttt{budget} & "
