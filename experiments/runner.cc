@@ -26,6 +26,7 @@
 #include "core/graph/generators.h"
 #include "core/graph/graph.h"
 #include "core/io/proto_io.h"
+#include "core/onnx/onnx_import.h"
 #include "core/schedule/budget_planner.h"
 #include "core/schedule/exhaustive.h"
 #include "core/schedule/plan_tree.h"
@@ -229,14 +230,22 @@ absl::Status ValidateGraphSource(const proto::GraphSource& src, int index) {
       return Invalid(path, absl::StrFormat(".sizes[%d] = %d: must be >= 1", i, src.sizes(i)));
     }
   }
+  const bool onnx = has_file && absl::EndsWith(src.graph_file(), ".onnx");
+  if (src.onnx_batch() < 0 || (src.onnx_batch() != 0 && !onnx)) {
+    return Invalid(path, absl::StrFormat(".onnx_batch = %d: must be >= 0, and only with a "
+                                         ".onnx graph_file",
+                                         src.onnx_batch()));
+  }
   if (has_file) {
     if (!src.seeds().empty() || src.num_seeds() != 0 || !src.sizes().empty()) {
       return Invalid(path, absl::StrFormat(".graph_file = '%s': seeds, num_seeds and sizes "
                                            "apply to generators only",
                                            src.graph_file()));
     }
+    if (onnx) return absl::OkStatus();
     if (absl::StatusOr<FileFormat> f = FormatForPath(src.graph_file()); !f.ok()) {
-      return Invalid(path, absl::StrCat(".graph_file: ", f.status().message()));
+      return Invalid(path, absl::StrCat(".graph_file: ", f.status().message(),
+                                        " (or .onnx, an ONNX model)"));
     }
     return absl::OkStatus();
   }
@@ -339,6 +348,18 @@ struct InstanceAnalysis {
 };
 
 absl::StatusOr<proto::Graph> LoadInstanceGraph(const GraphInstance& inst) {
+  if (absl::EndsWith(inst.graph_file, ".onnx")) {
+    OnnxImportOptions options;
+    options.batch = inst.onnx_batch;
+    absl::StatusOr<proto::Graph> g = ImportOnnxFile(inst.graph_file, options);
+    if (!g.ok()) {
+      return absl::Status(g.status().code(),
+                          absl::StrFormat("ExperimentSpec.graphs[%d].graph_file '%s': %s",
+                                          inst.source_index, inst.graph_file,
+                                          g.status().message()));
+    }
+    return g;
+  }
   if (!inst.graph_file.empty()) {
     proto::Graph g;
     if (absl::Status s = ReadProtoFile(inst.graph_file, &g); !s.ok()) {
@@ -771,6 +792,7 @@ std::vector<GraphInstance> ExpandInstances(const proto::ExperimentSpec& spec) {
       inst.label = src.label();
       inst.family = "file";
       inst.graph_file = src.graph_file();
+      inst.onnx_batch = src.onnx_batch();
       out.push_back(std::move(inst));
       continue;
     }

@@ -112,6 +112,7 @@ struct GraphInstance {
   int64_t size = 0;               // the swept size value (0 for files)
   proto::GeneratorSpec generator;  // with seed and size applied
   std::string graph_file;          // non-empty for file sources
+  int64_t onnx_batch = 0;          // GraphSource.onnx_batch (.onnx files)
 };
 
 // One (sweep, knob value) of the per-instance run list.

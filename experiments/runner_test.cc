@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/io/proto_io.h"
 #include "experiments/csv.h"
@@ -153,6 +154,14 @@ TEST(ValidateExperimentSpecTest, RejectsBadGraphSources) {
               HasSubstr("graphs[0].graph_file = 'g.textproto': seeds, num_seeds and sizes"));
   EXPECT_THAT(Validate(WithGraph(R"(label: "a" graph_file: "g.txt")")).message(),
               HasSubstr("ExperimentSpec.graphs[0].graph_file: "));
+  EXPECT_THAT(Validate(WithGraph(R"(label: "a" graph_file: "g.textproto" onnx_batch: 8)"))
+                  .message(),
+              HasSubstr("ExperimentSpec.graphs[0].onnx_batch = 8: must be >= 0, and only with "
+                        "a .onnx graph_file"));
+  EXPECT_THAT(Validate(WithGraph(R"(label: "a" graph_file: "m.onnx" onnx_batch: -1)"))
+                  .message(),
+              HasSubstr("ExperimentSpec.graphs[0].onnx_batch = -1"));
+  EXPECT_TRUE(Validate(WithGraph(R"(label: "a" graph_file: "m.onnx" onnx_batch: 4)")).ok());
 }
 
 TEST(ValidateExperimentSpecTest, PrefixesGeneratorErrorsWithThePath) {
@@ -506,6 +515,37 @@ TEST(RunExperimentTest, RuntimeRecordsTimings) {
   const std::string csv = ResultsCsv(r, CsvLayout::kRuntime);
   EXPECT_THAT(csv, HasSubstr("WALL-CLOCK"));
   EXPECT_THAT(csv, HasSubstr("plan_seconds"));
+}
+
+// An ONNX model as a graph file is imported at onnx_batch (as `tbp import`
+// would: VGG-16 has 40 COMPUTE nodes), and its activations scale with the
+// batch; a missing model is an error naming the source.
+TEST(RunExperimentTest, OnnxGraphFilesAreImportedAtTheirBatch) {
+  int64_t store_all[2] = {0, 0};
+  for (int b = 1; b <= 2; ++b) {
+    proto::ExperimentSpec spec;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        absl::StrCat(R"(name: "onnx" graphs { label: "vgg16" graph_file: "tools/zoo/vgg16.onnx"
+                        onnx_batch: )",
+                     b, R"( } planners { options { planner: "store_all" } })"),
+        &spec));
+    const proto::RunResults r = MustRun(spec);
+    ASSERT_EQ(r.records_size(), 1);
+    EXPECT_EQ(r.records(0).compute_nodes(), 40);
+    EXPECT_TRUE(r.records(0).valid()) << r.records(0).error();
+    store_all[b - 1] = r.records(0).store_all_peak_bytes();
+  }
+  EXPECT_GT(store_all[1], store_all[0]);
+  proto::ExperimentSpec missing;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"(name: "onnx" graphs { label: "m" graph_file: "no/such/model.onnx" onnx_batch: 1 }
+         planners { options { planner: "store_all" } })",
+      &missing));
+  EXPECT_THAT(std::string(RunExperiment(missing, ExperimentKind::kCompareCheckpointing, {},
+                                        nullptr)
+                              .status()
+                              .message()),
+              HasSubstr("ExperimentSpec.graphs[0].graph_file 'no/such/model.onnx'"));
 }
 
 TEST(RunExperimentTest, InvalidSpecIsAnError) {
