@@ -4,7 +4,6 @@
 # Input: `data`, experiments' gap_by_regime.csv (experiments/summary.h).
 load style
 planners = "interval_tree periodic revolve budget"
-planner_lt(p) = p eq "interval_tree" ? 4 : p eq "periodic" ? 2 : p eq "revolve" ? 3 : 6
 offset(pi) = (pi - (words(planners) + 1) / 2.0) * 0.16
 
 do for [fmt in "pdf svg"] {

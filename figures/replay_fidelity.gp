@@ -9,7 +9,6 @@
 # the committed timing CSV.
 load style
 planners = "store_all periodic interval_tree revolve budget"
-planner_lt(p) = p eq "store_all" ? 1 : p eq "periodic" ? 2 : p eq "revolve" ? 3 : p eq "interval_tree" ? 4 : 6
 ok(p) = strcol("status") eq "ok" && strcol("planner") eq p
 sel(p, v) = ok(p) ? v : NaN
 

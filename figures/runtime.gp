@@ -7,7 +7,6 @@
 load style
 families = "chain random_dag residual"
 planners = "store_all periodic revolve interval_tree budget"
-planner_lt(p) = p eq "store_all" ? 1 : p eq "periodic" ? 2 : p eq "revolve" ? 3 : p eq "interval_tree" ? 4 : 6
 sel(f, p, v) = (strcol("graph_label") eq f && strcol("planner_label") eq p && column("valid") == 1) ? v : NaN
 
 do for [fmt in "pdf svg"] {

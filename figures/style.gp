@@ -23,6 +23,17 @@ set linetype 5 lc rgb "#56b4e9" pt 12 ps 0.8 lw 1.0   # interval_tree (arity swe
 set linetype 6 lc rgb "#d55e00" pt 11 ps 0.8 lw 1.5   # budget
 set linetype 7 lc rgb "#cc79a7" pt 6  ps 0.8 lw 1.5   # exhaustive / other
 set linetype 8 lc rgb "#666666" pt 3  ps 0.6 lw 1.0   # analysis steps
+set linetype 9  lc rgb "#7f3c8d" pt 8  ps 0.7 lw 1.2   # rotor
+set linetype 10 lc rgb "#8c6d31" pt 4  ps 0.7 lw 1.2   # chen_greedy
+set linetype 11 lc rgb "#e7298a" pt 1  ps 0.7 lw 1.2   # dtr
+set linetype 12 lc rgb "#1b9e77" pt 2  ps 0.7 lw 1.2   # mincut
+set linetype 13 lc rgb "#a6761d" pt 14 ps 0.7 lw 1.2   # checkmate_lp
+set linetype 14 lc rgb "#3b3b98" pt 15 ps 0.7 lw 1.2   # checkmate_milp
+# The linetype of a planner (or sweep label), the same in every figure.
+planner_lt(p) = p eq "store_all" ? 1 : p eq "periodic" ? 2 : p eq "revolve" ? 3 : \
+    p eq "interval_tree" ? 4 : p eq "interval_tree_arity" ? 5 : p eq "rotor" ? 9 : \
+    p eq "chen_greedy" ? 10 : p eq "dtr" ? 11 : p eq "mincut" ? 12 : \
+    p eq "checkmate_lp" ? 13 : p eq "checkmate_milp" ? 14 : 6
 
 # start_pdf(w, h) / start_svg(w, h): the terminal command (eval it), size in inches.
 font_spec = "Helvetica,9"

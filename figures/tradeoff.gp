@@ -14,8 +14,6 @@ rows = int(ceil(words(regimes) / 3.0))
 # Knob sweeps whose peak is monotone in the knob are joined by lines.
 point_planners = "store_all periodic interval_tree_arity"
 line_planners = "revolve interval_tree budget"
-planner_lt(p) = p eq "store_all" ? 1 : p eq "periodic" ? 2 : p eq "revolve" ? 3 : \
-    p eq "interval_tree" ? 4 : p eq "interval_tree_arity" ? 5 : 6
 
 sel(r, p, v) = (strcol("graph_label") eq r && strcol("planner_label") eq p && column("valid") == 1) ? v : NaN
 

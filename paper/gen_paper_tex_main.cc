@@ -19,6 +19,8 @@
 
 ABSL_FLAG(std::string, random_dags, "", "random_dags RunResults (.json/.pb).");
 ABSL_FLAG(std::string, compare, "", "compare_checkpointing RunResults.");
+ABSL_FLAG(std::string, peers, "", "peers RunResults (the compare_checkpointing kind).");
+ABSL_FLAG(std::string, peers_zoo, "", "peers_zoo RunResults (the compare_checkpointing kind).");
 ABSL_FLAG(std::string, gap, "", "lower_bound_gap RunResults.");
 ABSL_FLAG(std::string, exact, "", "lower_bound_gap_exact RunResults.");
 ABSL_FLAG(std::string, frontier, "", "frontier_profiles RunResults.");
@@ -27,6 +29,11 @@ ABSL_FLAG(std::string, runtime_machine, "", "One-line description of the timing 
 ABSL_FLAG(std::string, replay_fidelity, "", "replay_fidelity byte-stable CSV.");
 ABSL_FLAG(std::string, exact_scaling, "", "exact_scaling CSV (committed wall clock).");
 ABSL_FLAG(std::string, exact_scaling_machine, "", "One-line description of its machine.");
+ABSL_FLAG(std::string, peers_milp, "", "peers_milp CSV (committed, wall-clock dependent).");
+ABSL_FLAG(std::string, peers_milp_machine, "", "One-line description of its machine.");
+ABSL_FLAG(std::string, peers_zoo_timing, "",
+          "peers_zoo_timing CSV (committed, wall clock: planning times on the zoo).");
+ABSL_FLAG(std::string, peers_zoo_timing_machine, "", "One-line description of its machine.");
 ABSL_FLAG(std::string, exact_cross_check, "",
           "exact_cross_check CSV (committed opt-in MILP-vs-search runs).");
 ABSL_FLAG(std::string, gpu_replay, "", "GPU replay_bench CSV (committed, tools/gpu).");
@@ -50,6 +57,8 @@ absl::Status Run() {
   tbp::paper::PaperInputs in;
   for (auto [flag, slot] : {std::pair{absl::GetFlag(FLAGS_random_dags), &in.random_dags},
                             std::pair{absl::GetFlag(FLAGS_compare), &in.compare},
+                            std::pair{absl::GetFlag(FLAGS_peers), &in.peers},
+                            std::pair{absl::GetFlag(FLAGS_peers_zoo), &in.peers_zoo},
                             std::pair{absl::GetFlag(FLAGS_gap), &in.gap},
                             std::pair{absl::GetFlag(FLAGS_exact), &in.exact},
                             std::pair{absl::GetFlag(FLAGS_frontier), &in.frontier},
@@ -65,6 +74,9 @@ absl::Status Run() {
   for (auto [flag, slot] : {std::pair{absl::GetFlag(FLAGS_exact_scaling), &in.exact_scaling_csv},
                             std::pair{absl::GetFlag(FLAGS_exact_cross_check),
                                       &in.exact_cross_check_csv},
+                            std::pair{absl::GetFlag(FLAGS_peers_milp), &in.peers_milp_csv},
+                            std::pair{absl::GetFlag(FLAGS_peers_zoo_timing),
+                                      &in.peers_zoo_timing_csv},
                             std::pair{absl::GetFlag(FLAGS_replay_fidelity), &in.replay_fidelity_csv},
                             std::pair{absl::GetFlag(FLAGS_gpu_replay), &in.gpu_replay_csv},
                             std::pair{absl::GetFlag(FLAGS_gpu_torch), &in.gpu_torch_csv}}) {
@@ -73,10 +85,14 @@ absl::Status Run() {
     if (!text.ok()) return text.status();
     *slot = *text;
   }
-  if (const std::string p = absl::GetFlag(FLAGS_exact_scaling_machine); !p.empty()) {
-    absl::StatusOr<std::string> text = tbp::ReadFile(p);
+  for (auto [flag, slot] :
+       {std::pair{absl::GetFlag(FLAGS_exact_scaling_machine), &in.exact_scaling_machine},
+        std::pair{absl::GetFlag(FLAGS_peers_milp_machine), &in.peers_milp_machine},
+        std::pair{absl::GetFlag(FLAGS_peers_zoo_timing_machine), &in.peers_zoo_timing_machine}}) {
+    if (flag.empty()) continue;
+    absl::StatusOr<std::string> text = tbp::ReadFile(flag);
     if (!text.ok()) return text.status();
-    in.exact_scaling_machine = std::string(absl::StripAsciiWhitespace(*text));
+    *slot = std::string(absl::StripAsciiWhitespace(*text));
   }
   absl::StatusOr<std::map<std::string, std::string>> generated = tbp::paper::GenerateTex(in);
   if (!generated.ok()) return generated.status();
@@ -109,9 +125,11 @@ absl::Status Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "gen_paper_tex: LaTeX macros and tables from experiment results.\n\n"
-      "usage: gen_paper_tex --out_dir=DIR [--random_dags=F] [--compare=F] [--gap=F]\n"
+      "usage: gen_paper_tex --out_dir=DIR [--random_dags=F] [--compare=F] [--peers=F] [--gap=F]\n"
       "       [--exact=F] [--frontier=F] [--runtime=F --runtime_machine=TXT]\n"
       "       [--replay_fidelity=CSV] [--exact_scaling=CSV --exact_scaling_machine=TXT]\n"
+      "       [--peers_zoo=F] [--peers_milp=CSV --peers_milp_machine=TXT]\n"
+      "       [--peers_zoo_timing=CSV --peers_zoo_timing_machine=TXT]\n"
       "       [--exact_cross_check=CSV]\n"
       "       [--gpu_replay=CSV [--gpu_torch=CSV]]\n"
       "       [--real_models=CSV --real_models_max_batch=CSV --real_models_points=CSV]");

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -481,6 +482,210 @@ absl::StatusOr<experiments::CsvTable> Table(const std::string& text, const std::
   return t;
 }
 
+// --------------------------------------------------------------------------
+// peers: every planner at the same budgets (experiments/specs/peers.textproto,
+// and checkmate_milp's committed runs of specs/peers_milp.textproto)
+
+// One run at a budget fraction, from either source.
+struct PeerRun {
+  std::string regime, planner, optimality, error;
+  uint64_t seed = 0;
+  double fraction = 0;
+  bool valid = false;
+  int64_t recompute = 0, base = 0;
+};
+
+std::vector<PeerRun> PeerRuns(const proto::RunResults& r) {
+  std::vector<PeerRun> out;
+  for (const proto::RunRecord& rec : r.records()) {
+    if (rec.knob() != "budget_fraction") continue;
+    out.push_back({rec.graph_label(), rec.planner_label(), rec.optimality(), rec.error(),
+                   rec.seed(), rec.knob_value(), rec.valid(), rec.recompute_cost(),
+                   rec.base_cost()});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<PeerRun>> PeerRunsFromCsv(const std::string& text) {
+  const char* const what = "peers_milp.csv";
+  absl::StatusOr<experiments::CsvTable> csv =
+      Table(text, what,
+            {"graph_label", "seed", "planner_label", "knob", "knob_value", "valid",
+             "recompute_cost", "base_cost", "optimality", "error"});
+  if (!csv.ok()) return csv.status();
+  std::vector<PeerRun> out;
+  for (const auto& f : csv->rows()) {
+    if (csv->At(f, "knob") != "budget_fraction") continue;
+    PeerRun run;
+    run.regime = csv->At(f, "graph_label");
+    run.planner = csv->At(f, "planner_label");
+    run.optimality = csv->At(f, "optimality");
+    run.error = csv->At(f, "error");
+    run.valid = csv->At(f, "valid") == "1";
+    if (!absl::SimpleAtoi(csv->At(f, "seed"), &run.seed) ||
+        !absl::SimpleAtod(csv->At(f, "knob_value"), &run.fraction) ||
+        !absl::SimpleAtoi(csv->At(f, "base_cost"), &run.base) ||
+        (run.valid && !absl::SimpleAtoi(csv->At(f, "recompute_cost"), &run.recompute))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          what, ": a row of ", run.regime, " has a malformed seed, knob_value, base_cost or "
+          "recompute_cost"));
+    }
+    out.push_back(std::move(run));
+  }
+  return out;
+}
+
+// A point: (regime, seed, budget fraction); its runs by planner.
+using PeerKey = std::tuple<std::string, uint64_t, double>;
+using PeerPoints = std::map<PeerKey, std::map<std::string, const PeerRun*>>;
+
+// "Who wins at equal memory" over `points`: macros Res<prefix>{Points,
+// UnplannedPoints, BudgetLosses, BudgetMisses} and Res<prefix><Planner>{
+// Feasible, BestPct, Worst, TimedOut, Unproven, BudgetLossesTo (points where
+// budget plans and this planner recomputes least, budget more)}, tables <file>.tex (per
+// planner) and <file>_losses.tex (each point where budget is not least; its
+// first column, the graph's label, is headed `graph_header`).
+void ScorePeers(const PeerPoints& points, const std::string& prefix, const std::string& file,
+                const std::string& graph_header, Macros* m,
+                std::map<std::string, std::string>* files) {
+  std::vector<std::string> planners;  // Registration order.
+  std::set<std::string> present;
+  for (const auto& [key, at] : points) {
+    for (const auto& [planner, run] : at) present.insert(planner);
+  }
+  for (const std::string& name : PlannerNames()) {
+    if (present.count(name)) planners.push_back(name);
+  }
+  struct Score {
+    int64_t runs = 0, feasible = 0, best = 0, timed_out = 0, unproven = 0;
+    double worst = 1.0;  // Largest (base + recompute) / (base + least recompute).
+  };
+  std::map<std::string, Score> score;
+  int64_t planned = 0, unplanned = 0, budget_losses = 0, budget_misses = 0;
+  std::map<std::string, int64_t> losses_to;  // Points budget loses, per winner.
+  std::string losses;
+  for (const auto& [key, at] : points) {
+    int64_t best = -1;
+    for (const auto& [planner, run] : at) {
+      Score& s = score[planner];
+      ++s.runs;
+      if (absl::StrContains(run->error, "time limit")) ++s.timed_out;
+      if (run->optimality == "unproven") ++s.unproven;
+      if (run->valid && (best < 0 || run->recompute < best)) best = run->recompute;
+    }
+    if (best < 0) {
+      ++unplanned;
+      continue;
+    }
+    ++planned;
+    std::vector<std::string> winners;
+    for (const auto& [planner, run] : at) {
+      if (!run->valid) continue;
+      Score& s = score[planner];
+      ++s.feasible;
+      if (run->recompute == best) {
+        ++s.best;
+        winners.push_back(planner);
+      }
+      s.worst = std::max(s.worst, static_cast<double>(run->base + run->recompute) /
+                                      static_cast<double>(run->base + best));
+    }
+    auto it = at.find("budget");
+    if (it == at.end()) continue;
+    const PeerRun& b = *it->second;
+    if (b.valid && b.recompute == best) continue;
+    ++(b.valid ? budget_losses : budget_misses);
+    if (b.valid) {
+      for (const std::string& w : winners) ++losses_to[w];
+    }
+    absl::StrAppend(&losses, TexEscape(b.regime), " & ", b.seed, " & ", Fixed(b.fraction, 2),
+                    " & ", b.valid ? Int(b.recompute) : "none", " & ", Int(best), " & ",
+                    TexEscape(absl::StrJoin(winners, ", ")), " \\\\\n");
+  }
+  m->Add(prefix + "Points", Int(planned));
+  m->Add(prefix + "UnplannedPoints", Int(unplanned));
+  m->Add(prefix + "BudgetLosses", Int(budget_losses));
+  m->Add(prefix + "BudgetMisses", Int(budget_misses));
+  std::string t = TableHead(
+      "lrrrrr",
+      "planner & plans & least & worst & time & unproven \\\\\n & & recompute & ratio & limit & ");
+  // Macros for every budget-taking planner (a dash where it has no run), so
+  // that the text compiles whatever the inputs; the table lists those run.
+  for (const PlannerDef* def : Planners()) {
+    if (def->budget != BudgetUse::kRequired || present.count(def->name) > 0) continue;
+    const std::string k = prefix + MacroName(def->name);
+    for (const char* q :
+         {"Feasible", "BestPct", "Worst", "TimedOut", "Unproven", "BudgetLossesTo"}) {
+      m->Add(k + q, Missing());
+    }
+  }
+  for (const std::string& p : planners) {
+    const Score& s = score[p];
+    const std::string k = prefix + MacroName(p);
+    const std::string best_pct =
+        s.feasible > 0 ? Pct(static_cast<double>(s.best) / s.feasible) : Missing();
+    const std::string worst = s.feasible > 0 ? Ratio2(s.worst) : Missing();
+    m->Add(k + "Feasible", Int(s.feasible));
+    m->Add(k + "BestPct", best_pct);
+    m->Add(k + "Worst", worst);
+    m->Add(k + "TimedOut", Int(s.timed_out));
+    m->Add(k + "Unproven", Int(s.unproven));
+    m->Add(k + "BudgetLossesTo", Int(losses_to[p]));
+    absl::StrAppend(&t, TexEscape(p), " & ", Int(s.feasible), " & ", best_pct, "\\% & ", worst,
+                    " & ", Int(s.timed_out), " & ", Int(s.unproven), " \\\\\n");
+  }
+  (*files)[file + ".tex"] = t + TableTail();
+  if (losses.empty()) losses = "\\multicolumn{6}{l}{none} \\\\\n";
+  (*files)[file + "_losses.tex"] =
+      TableHead("lrrrrl",
+                absl::StrCat(graph_header,
+                             " & seed & budget & budget's & least & planners at the least \\\\\n"
+                             " & & fraction & recompute & recompute & ")) +
+      losses + TableTail();
+}
+
+PeerPoints PointsOf(const std::vector<PeerRun>& runs) {
+  PeerPoints points;
+  for (const PeerRun& run : runs) points[{run.regime, run.seed, run.fraction}][run.planner] = &run;
+  return points;
+}
+
+absl::Status Peers(const proto::RunResults& r, const std::optional<std::string>& milp_csv,
+                   const std::string& milp_machine, Macros* m,
+                   std::map<std::string, std::string>* files) {
+  m->Comment("peers");
+  m->Add("PeersGraphs", Int(CountInstances(r)));
+  const std::vector<PeerRun> runs = PeerRuns(r);
+  PeerPoints points = PointsOf(runs);
+  std::vector<PeerRun> milp;
+  if (milp_csv.has_value()) {
+    absl::StatusOr<std::vector<PeerRun>> parsed = PeerRunsFromCsv(*milp_csv);
+    if (!parsed.ok()) return parsed.status();
+    milp = *std::move(parsed);
+    m->Add("PeersMilpMachine", TexEscape(milp_machine));
+  }
+  for (const PeerRun& run : milp) {
+    auto it = points.find({run.regime, run.seed, run.fraction});
+    if (it == points.end()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "peers_milp.csv: the run of %s at regime '%s', seed %d, budget fraction %g has no "
+          "point in the peers results (the two specs' graphs differ)",
+          run.planner, run.regime, run.seed, run.fraction));
+    }
+    it->second[run.planner] = &run;
+  }
+  ScorePeers(points, "Peers", "tab_peers", "regime", m, files);
+  return absl::OkStatus();
+}
+
+void PeersZoo(const proto::RunResults& r, Macros* m,
+              std::map<std::string, std::string>* files) {
+  m->Comment("peers_zoo");
+  m->Add("PeersZooModels", Int(CountInstances(r)));
+  const std::vector<PeerRun> runs = PeerRuns(r);
+  ScorePeers(PointsOf(runs), "PeersZoo", "tab_peers_zoo", "model", m, files);
+}
+
 absl::Status ReplayFidelity(const std::string& text, Macros* m) {
   m->Comment("replay_fidelity (CPU backend)");
   absl::StatusOr<experiments::CsvTable> csv =
@@ -587,6 +792,83 @@ absl::Status ExactScaling(const std::string& text, const std::string& machine, M
     absl::StrAppend(&t, " \\\\\n");
   }
   (*files)["tab_exact_scaling.tex"] = t + TableTail();
+  return absl::OkStatus();
+}
+
+// --------------------------------------------------------------------------
+// peers_zoo_timing (committed: budget's and checkmate_lp's planning times on
+// the zoo, wall clock)
+
+absl::Status PeersZooTiming(const std::string& text, const std::string& machine, Macros* m,
+                            std::map<std::string, std::string>* files) {
+  m->Comment("peers_zoo_timing (wall clock, committed)");
+  const char* const what = "peers_zoo_timing.csv";
+  absl::StatusOr<experiments::CsvTable> csv =
+      Table(text, what,
+            {"graph_label", "compute_nodes", "planner_label", "knob_value", "valid",
+             "plan_seconds", "error"});
+  if (!csv.ok()) return csv.status();
+  // (model, fraction) -> planner -> seconds (negative: no plan, with why).
+  struct Cell {
+    double seconds = -1;
+    bool timed_out = false;
+  };
+  std::vector<std::pair<std::string, std::string>> keys;  // In CSV order.
+  std::map<std::pair<std::string, std::string>, std::map<std::string, Cell>> cells;
+  std::map<std::string, std::string> nodes;
+  for (const auto& f : csv->rows()) {
+    const std::pair<std::string, std::string> key = {csv->At(f, "graph_label"),
+                                                     csv->At(f, "knob_value")};
+    if (cells.find(key) == cells.end()) keys.push_back(key);
+    nodes[key.first] = csv->At(f, "compute_nodes");
+    Cell& c = cells[key][csv->At(f, "planner_label")];
+    if (csv->At(f, "valid") == "1") {
+      if (!absl::SimpleAtod(csv->At(f, "plan_seconds"), &c.seconds)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            what, ": plan_seconds = '", csv->At(f, "plan_seconds"), "' for ", key.first));
+      }
+    } else {
+      c.timed_out = absl::StrContains(csv->At(f, "error"), "time limit");
+    }
+  }
+  double least_ratio = -1, budget_max = 0;
+  int64_t lp_solved = 0, lp_timed_out = 0, lp_failed = 0;
+  std::string t = TableHead("lrrrrr",
+                            "model & COMPUTE & budget & budget & checkmate\\_lp & ratio \\\\\n"
+                            " & nodes & fraction & (s) & (s) & ");
+  for (const auto& key : keys) {
+    const Cell b = cells[key]["budget"];
+    const Cell lp = cells[key]["checkmate_lp"];
+    budget_max = std::max(budget_max, b.seconds);
+    std::string lp_text, ratio = Missing();
+    if (lp.seconds >= 0) {
+      ++lp_solved;
+      lp_text = absl::StrCat("$", Seconds(lp.seconds), "$");
+      if (b.seconds > 0) {
+        const double r = lp.seconds / b.seconds;
+        ratio = Fixed(r, 0);
+        if (least_ratio < 0 || r < least_ratio) least_ratio = r;
+      }
+    } else if (lp.timed_out) {
+      ++lp_timed_out;
+      lp_text = "time limit";
+    } else {
+      ++lp_failed;
+      lp_text = "no plan";
+    }
+    absl::StrAppend(&t, TexEscape(key.first), " & ", nodes[key.first], " & ", key.second, " & ",
+                    b.seconds >= 0 ? absl::StrCat("$", Seconds(b.seconds), "$") : "no plan", " & ",
+                    lp_text, " & ",
+                    ratio, " \\\\\n");
+  }
+  m->Add("PZTMachine", TexEscape(machine));
+  m->Add("PZTPoints", Int(static_cast<int64_t>(keys.size())));
+  m->Add("PZTBudgetMaxSeconds", Fixed(budget_max, 2));
+  m->Add("PZTLpSolved", Int(lp_solved));
+  m->Add("PZTLpTimedOut", Int(lp_timed_out));
+  m->Add("PZTLpFailed", Int(lp_failed));
+  m->Add("PZTLeastRatio", least_ratio < 0 ? Missing() : Fixed(least_ratio, 0));
+  (*files)["tab_peers_zoo_timing.tex"] = t + TableTail();
   return absl::OkStatus();
 }
 
@@ -814,6 +1096,11 @@ absl::StatusOr<std::map<std::string, std::string>> GenerateTex(const PaperInputs
   std::map<std::string, std::string> files = {
       {"tab_regimes.tex", NoResults("random_dags")},
       {"tab_tradeoff.tex", NoResults("compare_checkpointing")},
+      {"tab_peers.tex", NoResults("peers")},
+      {"tab_peers_losses.tex", NoResults("peers")},
+      {"tab_peers_zoo.tex", NoResults("peers_zoo")},
+      {"tab_peers_zoo_losses.tex", NoResults("peers_zoo")},
+      {"tab_peers_zoo_timing.tex", NoResults("peers_zoo_timing")},
       {"tab_gap.tex", NoResults("lower_bound_gap")},
       {"tab_exact.tex", NoResults("lower_bound_gap_exact")},
       {"tab_tightness.tex", NoResults("lower_bound_gap_exact")},
@@ -828,10 +1115,18 @@ absl::StatusOr<std::map<std::string, std::string>> GenerateTex(const PaperInputs
   Macros m;
   m.Comment("Generated by paper/gen_paper_tex from experiment results; do not edit.");
   const std::pair<const char*, const std::optional<proto::RunResults>*> sections[] = {
-      {"RD", &in.random_dags}, {"CC", &in.compare}, {"Gap", &in.gap},
+      {"RD", &in.random_dags}, {"CC", &in.compare}, {"Peers", &in.peers},
+      {"PeersZoo", &in.peers_zoo}, {"Gap", &in.gap},
       {"EX", &in.exact},       {"FP", &in.frontier}, {"RT", &in.runtime}};
   if (in.random_dags) RandomDags(*in.random_dags, &m, &files);
   if (in.compare) Compare(*in.compare, &m, &files);
+  if (in.peers) {
+    if (absl::Status s = Peers(*in.peers, in.peers_milp_csv, in.peers_milp_machine, &m, &files);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (in.peers_zoo) PeersZoo(*in.peers_zoo, &m, &files);
   if (in.gap) Gap(*in.gap, &m, &files);
   if (in.exact) Exact(*in.exact, &m, &files);
   if (in.frontier) Frontier(*in.frontier, &m);
@@ -841,6 +1136,13 @@ absl::StatusOr<std::map<std::string, std::string>> GenerateTex(const PaperInputs
   }
   if (in.exact_scaling_csv) {
     if (absl::Status s = ExactScaling(*in.exact_scaling_csv, in.exact_scaling_machine, &m, &files);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (in.peers_zoo_timing_csv) {
+    if (absl::Status s = PeersZooTiming(*in.peers_zoo_timing_csv, in.peers_zoo_timing_machine,
+                                        &m, &files);
         !s.ok()) {
       return s;
     }

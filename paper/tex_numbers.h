@@ -6,7 +6,7 @@
 // Naming. Every macro is \Res<Section><Names...><Quantity>, where a result
 // label such as "random_dense" becomes "RandomDense" (digits spelled out,
 // since LaTeX macro names are letters only). Sections: RD (random_dags),
-// CC (compare_checkpointing), Gap (lower_bound_gap), EX
+// CC (compare_checkpointing), Peers (peers), Gap (lower_bound_gap), EX
 // (lower_bound_gap_exact), FP (frontier_profiles), RT (runtime scaling),
 // RF (replay_fidelity).
 // Formatting is fixed per quantity (ratios 2 decimals, percentages 0 or 1,
@@ -27,6 +27,16 @@ namespace tbp::paper {
 struct PaperInputs {
   std::optional<proto::RunResults> random_dags;
   std::optional<proto::RunResults> compare;
+  std::optional<proto::RunResults> peers;
+  std::optional<proto::RunResults> peers_zoo;  // the peers on the ONNX zoo
+  // experiments/results/peers_milp.csv and its machine line (committed):
+  // checkmate_milp on the peers graphs, merged into the peers tables.
+  std::optional<std::string> peers_milp_csv;
+  std::string peers_milp_machine;
+  // experiments/results/peers_zoo_timing.csv and its machine line
+  // (committed): budget's and checkmate_lp's planning times on the zoo.
+  std::optional<std::string> peers_zoo_timing_csv;
+  std::string peers_zoo_timing_machine;
   std::optional<proto::RunResults> gap;
   std::optional<proto::RunResults> exact;
   std::optional<proto::RunResults> frontier;

@@ -127,6 +127,78 @@ TEST(GenerateTexTest, ExactCrossCheckMacrosFromCsv) {
               HasSubstr("exact_cross_check.csv: a row of seed 2002"));
 }
 
+// Who wins at equal memory, on two hand-made points of two models: at the
+// first dtr recomputes 5 and budget 10 (base 100: budget's total compute is
+// 110 / 105 = 1.05 of the best); at the second only budget plans.
+TEST(GenerateTexTest, PeersZooScoresEveryPointAndNamesBudgetsLosses) {
+  proto::RunResults r;
+  auto add = [&](int instance, const char* model, const char* planner, bool valid,
+                 int64_t recompute) {
+    proto::RunRecord* rec = r.add_records();
+    rec->set_instance_index(instance);
+    rec->set_graph_label(model);
+    rec->set_planner_label(planner);
+    rec->set_knob("budget_fraction");
+    rec->set_knob_value(0.1);
+    rec->set_valid(valid);
+    rec->set_recompute_cost(recompute);
+    rec->set_base_cost(100);
+    if (!valid) rec->set_error("below every candidate");
+  };
+  add(0, "m_one", "budget", true, 10);
+  add(0, "m_one", "dtr", true, 5);
+  add(1, "m_two", "budget", true, 3);
+  add(1, "m_two", "dtr", false, 0);
+  PaperInputs in;
+  in.peers_zoo = r;
+  const std::map<std::string, std::string> files = *GenerateTex(in);
+  const std::string& numbers = files.at("numbers.tex");
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooModels", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooPoints", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooBudgetLosses", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooBudgetMisses", "0")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooBudgetBestPct", "50")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooBudgetWorst", "1.05")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooDtrFeasible", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooDtrBestPct", "100")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooDtrBudgetLossesTo", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PeersZooBudgetBudgetLossesTo", "0")));
+  // A planner without runs has a dash, so that the text still compiles.
+  EXPECT_THAT(numbers,
+              HasSubstr(ResMacro("PeersZooCheckmateMilpBudgetLossesTo", "\\textemdash{}")));
+  EXPECT_THAT(files.at("tab_peers_zoo_losses.tex"),
+              HasSubstr("m\\_one & 0 & 0.10 & 10 & 5 & dtr \\\\"));
+  EXPECT_THAT(files.at("tab_peers_zoo_losses.tex"), Not(HasSubstr("m\\_two")));
+}
+
+// Planning times on the zoo: the ratio where checkmate_lp solved, its
+// time-limit stops counted apart.
+TEST(GenerateTexTest, PeersZooTimingFromCsv) {
+  PaperInputs in;
+  in.peers_zoo_timing_csv =
+      "# peers_zoo_timing: a comment\n"
+      "graph_label,compute_nodes,planner_label,knob_value,valid,plan_seconds,error\n"
+      "m_one,40,budget,0.1,1,0.5,\n"
+      "m_one,40,checkmate_lp,0.1,1,50,\n"
+      "m_one,40,budget,0.5,1,0.00126,\n"
+      "m_one,40,checkmate_lp,0.5,0,0,\"planner 'checkmate_lp' (CLP): still running after the "
+      "time limit of 300 s; stopped\"\n";
+  in.peers_zoo_timing_machine = "a test machine";
+  const std::map<std::string, std::string> files = *GenerateTex(in);
+  const std::string& numbers = files.at("numbers.tex");
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PZTPoints", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PZTBudgetMaxSeconds", "0.50")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PZTLpSolved", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PZTLpTimedOut", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PZTLpFailed", "0")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("PZTLeastRatio", "100")));
+  EXPECT_THAT(files.at("tab_peers_zoo_timing.tex"),
+              HasSubstr("m\\_one & 40 & 0.1 & $0.5$ & $50$ & 100 \\\\"));
+  // Sub-centisecond times keep two significant digits.
+  EXPECT_THAT(files.at("tab_peers_zoo_timing.tex"),
+              HasSubstr("m\\_one & 40 & 0.5 & $1.3\\times 10^{-3}$ & time limit & "));
+}
+
 // A CSV the paper reads that is malformed or lacks a column it needs is an
 // error naming the file, never a silently shorter table.
 TEST(GenerateTexTest, MalformedCsvInputsAreNamedErrors) {
