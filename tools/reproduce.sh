@@ -14,8 +14,10 @@
 # with `bazel run //experiments:update_runtime_results`) and the
 # replay_fidelity timings (`bazel run //experiments:update_replay_fidelity_timing`),
 # nor the committed exact-method runs that take up to hours:
-# `bazel run -c opt //experiments:update_exact_scaling` and
-# `bazel run -c opt //experiments:update_exact_cross_check`.
+# `bazel run -c opt //experiments:update_exact_scaling`,
+# `bazel run -c opt //experiments:update_exact_cross_check`,
+# `bazel run //experiments:update_peers_milp` and
+# `bazel run //experiments:update_peers_zoo_timing`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TBP_WORKSPACE="$PWD"
