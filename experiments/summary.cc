@@ -242,12 +242,14 @@ std::vector<RegimeRow> RegimeSummary(const proto::RunResults& results) {
 }
 
 VerdictSplit SplitByVerdict(const proto::RunResults& results) {
-  std::vector<double> yes, no;
+  std::vector<double> yes, no, yes_overhead, no_overhead;
   for (const proto::RunRecord& r : results.records()) {
     if (!r.valid()) continue;
     (r.compressible() ? yes : no).push_back(Ratio(r.peak_bytes(), r.store_all_peak_bytes()));
+    (r.compressible() ? yes_overhead : no_overhead).push_back(r.compute_overhead());
   }
-  return {ComputeStats(yes), ComputeStats(no)};
+  return {ComputeStats(yes), ComputeStats(no), ComputeStats(yes_overhead),
+          ComputeStats(no_overhead)};
 }
 
 std::vector<TradeoffRow> TradeoffSummary(const proto::RunResults& results) {

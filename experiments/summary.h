@@ -117,6 +117,9 @@ std::vector<RegimeRow> RegimeSummary(const proto::RunResults& results);
 struct VerdictSplit {
   Stats compressible_memory_ratio;
   Stats incompressible_memory_ratio;
+  // The compute that bought that memory: compute_overhead of the same runs.
+  Stats compressible_overhead;
+  Stats incompressible_overhead;
 };
 VerdictSplit SplitByVerdict(const proto::RunResults& results);
 

@@ -167,6 +167,8 @@ void RandomDags(const proto::RunResults& r, Macros* m, std::map<std::string, std
   m->Add("RDCompressibleMemoryMaxPct", Pct(split.compressible_memory_ratio.max));
   m->Add("RDIncompressibleMemoryPct", Pct(split.incompressible_memory_ratio.mean));
   m->Add("RDIncompressibleMemoryMinPct", Pct(split.incompressible_memory_ratio.min));
+  m->Add("RDCompressibleOverheadPct", Pct(split.compressible_overhead.mean));
+  m->Add("RDIncompressibleOverheadPct", Pct(split.incompressible_overhead.mean));
   std::string t = TableHead(
       "lrrrrrr",
       "regime & graphs & $n$ & compressible & $W/T$ (\\%) & peak / store-all (\\%) & "

@@ -83,6 +83,33 @@ TEST(GenerateTexTest, MacrosAndTablesFromResults) {
   EXPECT_EQ(*GenerateTex(in), files);
 }
 
+// The abstract's verdict split puts the compute beside the memory: two
+// compressible runs (peaks 10 and 30 of 100, overheads 0.5 and 1.0) and one
+// not (peak 60, overhead 0.2); an invalid run counts in neither.
+TEST(GenerateTexTest, VerdictSplitReportsOverheadBesideMemory) {
+  proto::RunResults r;
+  auto add = [&](bool compressible, bool valid, int64_t peak, double overhead) {
+    proto::RunRecord* rec = r.add_records();
+    rec->set_graph_label("g");
+    rec->set_compressible(compressible);
+    rec->set_valid(valid);
+    rec->set_peak_bytes(peak);
+    rec->set_store_all_peak_bytes(100);
+    rec->set_compute_overhead(overhead);
+  };
+  add(true, true, 10, 0.5);
+  add(true, true, 30, 1.0);
+  add(false, true, 60, 0.2);
+  add(false, false, 1, 9.0);
+  PaperInputs in;
+  in.random_dags = r;
+  const std::string numbers = GenerateTex(in)->at("numbers.tex");
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RDCompressibleMemoryPct", "20")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RDCompressibleOverheadPct", "75")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RDIncompressibleMemoryPct", "60")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("RDIncompressibleOverheadPct", "20")));
+}
+
 TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
   PaperInputs in;
   in.replay_fidelity_csv =
