@@ -16,7 +16,7 @@ do for [fmt in "pdf svg"] {
   set ylabel "interval-tree peak / store-all peak"
   set yrange [*:1]
   set key bottom right font ",8"
-  set title "Memory saved vs frontier width (one point per graph)" font ",10"
+  set title "Memory kept vs frontier width, one point per graph" font ",10"
   set arrow 1 from first 1.0/16, graph 0 to first 1.0/16, graph 1 nohead lc rgb "#888888" dt 2
   plot data using (sel(1, column("frontier_fraction"))):"memory_ratio" with points lt 4 pt 7 ps 0.5 \
          title "HCP: compressible", \
