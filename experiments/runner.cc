@@ -199,6 +199,9 @@ std::string SweepLabel(const proto::PlannerSweep& s) {
   return s.label().empty() ? s.options().planner() : s.label();
 }
 
+// A graph_file ending in .onnx is an ONNX model (GraphSource.onnx_batch).
+bool IsOnnxModelPath(absl::string_view path) { return absl::EndsWith(path, ".onnx"); }
+
 absl::Status ValidateGraphSource(const proto::GraphSource& src, int index) {
   const std::string path = absl::StrCat("graphs[", index, "]");
   if (!IsIdentifier(src.label())) {
@@ -230,7 +233,7 @@ absl::Status ValidateGraphSource(const proto::GraphSource& src, int index) {
       return Invalid(path, absl::StrFormat(".sizes[%d] = %d: must be >= 1", i, src.sizes(i)));
     }
   }
-  const bool onnx = has_file && absl::EndsWith(src.graph_file(), ".onnx");
+  const bool onnx = has_file && IsOnnxModelPath(src.graph_file());
   if (src.onnx_batch() < 0 || (src.onnx_batch() != 0 && !onnx)) {
     return Invalid(path, absl::StrFormat(".onnx_batch = %d: must be >= 0, and only with a "
                                          ".onnx graph_file",
@@ -348,7 +351,7 @@ struct InstanceAnalysis {
 };
 
 absl::StatusOr<proto::Graph> LoadInstanceGraph(const GraphInstance& inst) {
-  if (absl::EndsWith(inst.graph_file, ".onnx")) {
+  if (IsOnnxModelPath(inst.graph_file)) {
     OnnxImportOptions options;
     options.batch = inst.onnx_batch;
     absl::StatusOr<proto::Graph> g = ImportOnnxFile(inst.graph_file, options);

@@ -38,11 +38,12 @@ total = "(1 + column(\"compute_overhead\"))"
 
 # One y range for every panel: up to the next power of ten above the
 # largest total compute drawn.
+decade_above(x) = 10 ** ceil(log10(x * 1.05))
 stats data using (column("valid") == 1 ? @total : NaN) nooutput
-ymax = 10 ** ceil(log10(STATS_max * 1.05))
+ymax = decade_above(STATS_max)
 if (exists("milp")) {
   stats milp using (column("valid") == 1 ? @total : NaN) nooutput
-  ymax = ymax > 10 ** ceil(log10(STATS_max * 1.05)) ? ymax : 10 ** ceil(log10(STATS_max * 1.05))
+  ymax = ymax > decade_above(STATS_max) ? ymax : decade_above(STATS_max)
 }
 
 do for [fmt in "pdf svg"] {
