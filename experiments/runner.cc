@@ -233,6 +233,15 @@ absl::Status ValidateGraphSource(const proto::GraphSource& src, int index) {
       return Invalid(path, absl::StrFormat(".sizes[%d] = %d: must be >= 1", i, src.sizes(i)));
     }
   }
+  if (!src.sweep().empty() && !IsIdentifier(src.sweep())) {
+    return Invalid(path, absl::StrFormat(".sweep = '%s': must use only letters, digits and '_'",
+                                         src.sweep()));
+  }
+  if (!std::isfinite(src.sweep_value()) || (src.sweep().empty() && src.sweep_value() != 0)) {
+    return Invalid(path, absl::StrFormat(".sweep_value = %g: must be finite, and only with "
+                                         ".sweep",
+                                         src.sweep_value()));
+  }
   const bool onnx = has_file && IsOnnxModelPath(src.graph_file());
   if (src.onnx_batch() < 0 || (src.onnx_batch() != 0 && !onnx)) {
     return Invalid(path, absl::StrFormat(".onnx_batch = %d: must be >= 0, and only with a "
@@ -526,6 +535,11 @@ proto::RunRecord BaseRecord(const proto::ExperimentSpec& spec, const GraphInstan
   r.set_lower_bound_bytes(a.lower_bound_bytes);
   r.set_best_frontier_bytes(a.best.peak_frontier_bytes);
   r.set_compressible(a.hcp.compressible);
+  r.set_sweep(inst.sweep);
+  r.set_sweep_value(inst.sweep_value);
+  r.set_depth(a.hcp.stats.depth);
+  r.set_long_skip_fraction(a.hcp.stats.long_skip_fraction);
+  r.set_max_activation_fraction(a.hcp.stats.max_activation_fraction);
   r.set_has_exact(a.has_exact);
   r.set_exact_min_memory_bytes(a.exact_min_memory_bytes);
   if (a.has_exact) {
@@ -796,6 +810,8 @@ std::vector<GraphInstance> ExpandInstances(const proto::ExperimentSpec& spec) {
       inst.family = "file";
       inst.graph_file = src.graph_file();
       inst.onnx_batch = src.onnx_batch();
+      inst.sweep = src.sweep();
+      inst.sweep_value = src.sweep_value();
       out.push_back(std::move(inst));
       continue;
     }
@@ -811,6 +827,8 @@ std::vector<GraphInstance> ExpandInstances(const proto::ExperimentSpec& spec) {
         inst.generator = src.generator();
         inst.generator.set_seed(seed);
         ApplySize(size, &inst.generator);
+        inst.sweep = src.sweep();
+        inst.sweep_value = src.sweep_value();
         out.push_back(std::move(inst));
       }
     }

@@ -113,6 +113,8 @@ struct GraphInstance {
   proto::GeneratorSpec generator;  // with seed and size applied
   std::string graph_file;          // non-empty for file sources
   int64_t onnx_batch = 0;          // GraphSource.onnx_batch (.onnx files)
+  std::string sweep;               // GraphSource.sweep ("" = none)
+  double sweep_value = 0.0;        // GraphSource.sweep_value
 };
 
 // One (sweep, knob value) of the per-instance run list.

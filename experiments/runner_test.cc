@@ -164,6 +164,48 @@ TEST(ValidateExperimentSpecTest, RejectsBadGraphSources) {
   EXPECT_TRUE(Validate(WithGraph(R"(label: "a" graph_file: "m.onnx" onnx_batch: 4)")).ok());
 }
 
+TEST(ValidateExperimentSpecTest, RejectsBadSweepFields) {
+  EXPECT_THAT(Validate(WithGraph(R"(label: "a" sweep: "long range" sweep_value: 1
+                                    generator { family: CHAIN nodes: 4 })"))
+                  .message(),
+              HasSubstr("ExperimentSpec.graphs[0].sweep = 'long range': must use only"));
+  EXPECT_THAT(Validate(WithGraph(R"(label: "a" sweep_value: 0.5
+                                    generator { family: CHAIN nodes: 4 })"))
+                  .message(),
+              HasSubstr("ExperimentSpec.graphs[0].sweep_value = 0.5: must be finite, and only "
+                        "with .sweep"));
+  EXPECT_THAT(Validate(WithGraph(R"(label: "a" sweep: "s" sweep_value: inf
+                                    generator { family: CHAIN nodes: 4 })"))
+                  .message(),
+              HasSubstr("ExperimentSpec.graphs[0].sweep_value = inf"));
+  EXPECT_TRUE(Validate(WithGraph(R"(label: "a" sweep: "s" sweep_value: -2
+                                    generator { family: CHAIN nodes: 4 })"))
+                  .ok());
+}
+
+TEST(RunExperimentTest, RecordsCarryTheSweepPointAndTheGraphFeatures) {
+  const proto::ExperimentSpec spec = ParseSpec(R"pb(
+    name: "sweep"
+    graphs {
+      label: "p"
+      sweep: "fan_in"
+      sweep_value: 2
+      generator { family: CHAIN nodes: 9 }
+    }
+    planners { options { planner: "store_all" } }
+  )pb");
+  absl::StatusOr<proto::RunResults> r =
+      RunExperiment(spec, ExperimentKind::kCompareCheckpointing, {}, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r->records(), SizeIs(1));
+  const proto::RunRecord& rec = r->records(0);
+  EXPECT_EQ(rec.sweep(), "fan_in");
+  EXPECT_EQ(rec.sweep_value(), 2);
+  EXPECT_EQ(rec.depth(), 9);  // a chain: every node on the longest path
+  EXPECT_EQ(rec.long_skip_fraction(), 0);
+  EXPECT_NEAR(rec.max_activation_fraction(), 1.0 / 9, 1e-12);  // equal sizes
+}
+
 TEST(ValidateExperimentSpecTest, PrefixesGeneratorErrorsWithThePath) {
   const absl::Status s = Validate(WithGraph(
       R"(label: "a" generator { family: LAYERED layers: 3 width: 2 edge_prob: 1.5 })"));
