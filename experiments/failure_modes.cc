@@ -1,0 +1,344 @@
+#include "experiments/failure_modes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "experiments/csv.h"
+#include "experiments/results_csv.h"
+#include "experiments/summary.h"
+
+namespace tbp::experiments {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double Fraction(int64_t num, int64_t den) {
+  return den == 0 ? kNaN : static_cast<double>(num) / static_cast<double>(den);
+}
+
+// One planner's verdict on one instance.
+struct InstancePlanner {
+  bool any_valid = false;
+  double least_memory = 0.0, overhead_at_least = 0.0;
+  double memory_at_1_5x = 1.0;  // store-all when no run fits the compute
+  double lower_bound = kNaN;
+};
+
+double MemoryRatio(const proto::RunRecord& r) {
+  return Fraction(r.peak_bytes(), r.store_all_peak_bytes());
+}
+
+bool WithinOneAndAHalf(const proto::RunRecord& r) { return r.compute_overhead() <= 0.5; }
+
+// The predictor's outcome: budget reaches half the store-all peak within
+// 1.5x compute.
+bool Compresses(const proto::RunRecord& r) {
+  return r.valid() && MemoryRatio(r) <= 0.5 && WithinOneAndAHalf(r);
+}
+
+}  // namespace
+
+double StudentT95(int64_t dof) {
+  // Two-sided 95% (upper 0.975) quantiles of Student's t, dof 1..30.
+  static constexpr double kTable[30] = {
+      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof < 1) return kNaN;
+  if (dof <= 30) return kTable[dof - 1];
+  if (dof < 120) return 2.000;  // dof 60; conservative up to 120 (1.980)
+  return dof < 1000 ? 1.980 : 1.960;
+}
+
+MeanCi ComputeMeanCi(const std::vector<double>& values) {
+  MeanCi m;
+  m.count = static_cast<int64_t>(values.size());
+  if (values.empty()) {
+    m.mean = m.half_width = kNaN;
+    return m;
+  }
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  m.mean = sum / static_cast<double>(m.count);
+  if (m.count < 2) {
+    m.half_width = kNaN;
+    return m;
+  }
+  double squares = 0.0;
+  for (double v : values) squares += (v - m.mean) * (v - m.mean);
+  const double sd = std::sqrt(squares / static_cast<double>(m.count - 1));
+  m.half_width = StudentT95(m.count - 1) * sd / std::sqrt(static_cast<double>(m.count));
+  return m;
+}
+
+std::vector<FailureModeRow> FailureModeRows(const proto::RunResults& results) {
+  // Point order: the sweeps in order of first appearance in the spec, each
+  // sweep's points in spec order.
+  std::vector<std::string> sweeps;
+  std::map<std::string, int64_t> point_of_label;
+  std::map<std::string, int64_t> points_in_sweep;
+  for (const proto::GraphSource& g : results.spec().graphs()) {
+    if (g.sweep().empty()) continue;
+    if (points_in_sweep.count(g.sweep()) == 0) sweeps.push_back(g.sweep());
+    point_of_label[g.label()] = points_in_sweep[g.sweep()]++;
+  }
+  std::map<std::string, int64_t> planner_index;
+  for (const std::string& label : PlannerLabels(results)) {
+    planner_index.emplace(label, static_cast<int64_t>(planner_index.size()));
+  }
+  std::map<std::string, int64_t> sweep_index;
+  for (const std::string& s : sweeps) sweep_index.emplace(s, static_cast<int64_t>(sweep_index.size()));
+
+  // (sweep, point, nodes, planner) -> instance -> verdict.
+  using Key = std::tuple<int64_t, int64_t, int64_t, int64_t>;
+  std::map<Key, std::map<int64_t, InstancePlanner>> cells;
+  std::map<Key, std::pair<std::string, double>> names;
+  for (const proto::RunRecord& r : results.records()) {
+    if (r.sweep().empty() || point_of_label.count(r.graph_label()) == 0) continue;
+    auto p = planner_index.find(r.planner_label());
+    if (p == planner_index.end()) continue;
+    const Key key{sweep_index[r.sweep()], point_of_label[r.graph_label()], r.compute_nodes(),
+                  p->second};
+    names[key] = {r.sweep(), r.sweep_value()};
+    InstancePlanner& c = cells[key][r.instance_index()];
+    c.lower_bound = Fraction(r.lower_bound_bytes(), r.store_all_peak_bytes());
+    if (!r.valid()) continue;
+    const double m = MemoryRatio(r), o = r.compute_overhead();
+    if (!c.any_valid || m < c.least_memory || (m == c.least_memory && o < c.overhead_at_least)) {
+      c.least_memory = m;
+      c.overhead_at_least = o;
+    }
+    c.any_valid = true;
+    if (WithinOneAndAHalf(r)) c.memory_at_1_5x = std::min(c.memory_at_1_5x, m);
+  }
+  std::map<int64_t, int64_t> largest;  // sweep index -> its largest size
+  for (const auto& [key, instances] : cells) {
+    int64_t& l = largest[std::get<0>(key)];
+    l = std::max(l, std::get<2>(key));
+  }
+  std::vector<FailureModeRow> rows;
+  for (const auto& [key, instances] : cells) {
+    FailureModeRow row;
+    row.sweep = names[key].first;
+    row.sweep_value = names[key].second;
+    row.point_index = std::get<1>(key);
+    row.compute_nodes = std::get<2>(key);
+    row.largest = row.compute_nodes == largest[std::get<0>(key)];
+    row.planner_index = std::get<3>(key);
+    for (const auto& [label, index] : planner_index) {
+      if (index == row.planner_index) row.planner = label;
+    }
+    std::vector<double> least, overhead, at_1_5x, bound;
+    for (const auto& [instance, c] : instances) {
+      ++row.instances;
+      if (std::isfinite(c.lower_bound)) bound.push_back(c.lower_bound);
+      at_1_5x.push_back(c.memory_at_1_5x);
+      if (!c.any_valid) {
+        ++row.infeasible;
+        continue;
+      }
+      least.push_back(c.least_memory);
+      overhead.push_back(c.overhead_at_least);
+    }
+    row.least_memory = ComputeMeanCi(least);
+    row.overhead_at_least = ComputeMeanCi(overhead);
+    row.memory_at_1_5x = ComputeMeanCi(at_1_5x);
+    row.lower_bound = ComputeMeanCi(bound);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string FailureModesCsv(const std::vector<FailureModeRow>& rows) {
+  std::string out =
+      "# Failure-mode sweeps (experiments/failure_modes.h, FailureModeRows): per sweep\n"
+      "# point, graph size and planner, over the seeds: mean and 95% CI half-width of\n"
+      "# the least memory kept (peak / store-all) at any compute, the compute overhead\n"
+      "# there, the least memory kept within 1.5x compute (1 = store-all when none),\n"
+      "# and the best lower bound / store-all.\n"
+      "# Columns: sweep, point_index, sweep_value, compute_nodes, largest (1: the\n"
+      "#   sweep's largest size), planner_index, planner,\n"
+      "#   instances, infeasible (instances without a valid run), then mean,ci pairs:\n"
+      "#   least_memory, overhead_at_least, memory_at_1_5x, lower_bound.\n"
+      "sweep,point_index,sweep_value,compute_nodes,largest,planner_index,planner,instances,infeasible,"
+      "least_memory,least_memory_ci,overhead_at_least,overhead_at_least_ci,memory_at_1_5x,"
+      "memory_at_1_5x_ci,lower_bound,lower_bound_ci\n";
+  for (const FailureModeRow& r : rows) {
+    std::vector<std::string> fields = {
+        CsvField(r.sweep), absl::StrCat(r.point_index), CsvDouble(r.sweep_value),
+        absl::StrCat(r.compute_nodes), r.largest ? "1" : "0", absl::StrCat(r.planner_index), CsvField(r.planner),
+        absl::StrCat(r.instances), absl::StrCat(r.infeasible)};
+    for (const MeanCi* m : {&r.least_memory, &r.overhead_at_least, &r.memory_at_1_5x,
+                            &r.lower_bound}) {
+      fields.push_back(CsvDouble(m->mean));
+      fields.push_back(CsvDouble(m->half_width));
+    }
+    absl::StrAppend(&out, CsvLine(fields));
+  }
+  return out;
+}
+
+double Confusion::accuracy() const {
+  return Fraction(true_positive + true_negative, total());
+}
+double Confusion::precision() const {
+  return Fraction(true_positive, true_positive + false_positive);
+}
+double Confusion::recall() const {
+  return Fraction(true_positive, true_positive + false_negative);
+}
+
+namespace {
+
+struct Example {
+  bool train = false;
+  bool outcome = false;
+  bool hcp = false;
+  std::vector<double> features;
+};
+
+struct Feature {
+  const char* name;
+  std::function<double(const proto::RunRecord&)> value;
+};
+
+const std::vector<Feature>& Features() {
+  static const auto* features = new std::vector<Feature>{
+      {"frontier_fraction",
+       [](const proto::RunRecord& r) {
+         return Fraction(r.best_frontier_bytes(), r.total_activation_bytes());
+       }},
+      {"depth_over_n",
+       [](const proto::RunRecord& r) { return Fraction(r.depth(), r.compute_nodes()); }},
+      {"long_skip_fraction", [](const proto::RunRecord& r) { return r.long_skip_fraction(); }},
+      {"max_activation_fraction",
+       [](const proto::RunRecord& r) { return r.max_activation_fraction(); }},
+  };
+  return *features;
+}
+
+void Score(bool predicted, bool actual, Confusion* c) {
+  if (predicted && actual) ++c->true_positive;
+  if (predicted && !actual) ++c->false_positive;
+  if (!predicted && actual) ++c->false_negative;
+  if (!predicted && !actual) ++c->true_negative;
+}
+
+// A threshold rule: predicts "compresses" when value <= t (below) or
+// value >= t (!below).
+bool Predict(double value, double t, bool below) { return below ? value <= t : value >= t; }
+
+}  // namespace
+
+PredictorEvaluation EvaluateHcpPredictor(const proto::RunResults& results) {
+  // instance -> example (budget's runs decide the outcome).
+  std::map<int64_t, Example> examples;
+  for (const proto::RunRecord& r : results.records()) {
+    if (r.sweep().empty() || r.options().planner() != "budget") continue;
+    auto [it, inserted] = examples.try_emplace(r.instance_index());
+    Example& e = it->second;
+    if (inserted) {
+      e.train = r.seed() % 2 == 1;
+      e.hcp = r.compressible();
+      for (const Feature& f : Features()) e.features.push_back(f.value(r));
+    }
+    if (Compresses(r)) e.outcome = true;
+  }
+  PredictorEvaluation eval;
+  for (const auto& [index, e] : examples) {
+    (e.train ? eval.train_instances : eval.test_instances) += 1;
+    if (e.outcome) (e.train ? eval.train_positive : eval.test_positive) += 1;
+  }
+  PredictorRow hcp;
+  hcp.name = "hcp";
+  hcp.rule = "compressible";
+  for (const auto& [index, e] : examples) Score(e.hcp, e.outcome, e.train ? &hcp.train : &hcp.test);
+  eval.rows.push_back(hcp);
+  for (size_t f = 0; f < Features().size(); ++f) {
+    // Candidate thresholds: the training values themselves (a rule `<= v`
+    // or `>= v` splits exactly there); the best training accuracy wins,
+    // ties to `<=`, then the smaller threshold.
+    std::set<double> values;
+    for (const auto& [index, e] : examples) {
+      if (e.train && std::isfinite(e.features[f])) values.insert(e.features[f]);
+    }
+    double best_t = kNaN;
+    bool best_below = true;
+    int64_t best_correct = -1;
+    for (bool below : {true, false}) {
+      for (double t : values) {
+        int64_t correct = 0;
+        for (const auto& [index, e] : examples) {
+          if (e.train && Predict(e.features[f], t, below) == e.outcome) ++correct;
+        }
+        if (correct > best_correct) {
+          best_correct = correct;
+          best_t = t;
+          best_below = below;
+        }
+      }
+    }
+    PredictorRow row;
+    row.name = Features()[f].name;
+    row.rule = std::isfinite(best_t)
+                   ? absl::StrFormat("%s %.4g", best_below ? "<=" : ">=", best_t)
+                   : "none";
+    for (const auto& [index, e] : examples) {
+      const bool predicted = std::isfinite(best_t) && Predict(e.features[f], best_t, best_below);
+      Score(predicted, e.outcome, e.train ? &row.train : &row.test);
+    }
+    eval.rows.push_back(row);
+  }
+  // The diagnosis improved: HCP's own quantity (the frontier fraction)
+  // and the long-skip fraction together, `frontier <= a and skip <= b`,
+  // both thresholds fitted on the training instances (best accuracy; ties
+  // to the smaller a, then the smaller b).
+  {
+    std::set<double> as, bs;
+    for (const auto& [index, e] : examples) {
+      if (!e.train) continue;
+      if (std::isfinite(e.features[0])) as.insert(e.features[0]);
+      if (std::isfinite(e.features[2])) bs.insert(e.features[2]);
+    }
+    double best_a = kNaN, best_b = kNaN;
+    int64_t best_correct = -1;
+    for (double a : as) {
+      for (double b : bs) {
+        int64_t correct = 0;
+        for (const auto& [index, e] : examples) {
+          if (e.train && ((e.features[0] <= a && e.features[2] <= b) == e.outcome)) ++correct;
+        }
+        if (correct > best_correct) {
+          best_correct = correct;
+          best_a = a;
+          best_b = b;
+        }
+      }
+    }
+    PredictorRow row;
+    row.name = "frontier_and_skip";
+    row.rule = std::isfinite(best_a)
+                   ? absl::StrFormat("<= %.4g and <= %.4g", best_a, best_b)
+                   : "none";
+    for (const auto& [index, e] : examples) {
+      const bool predicted =
+          std::isfinite(best_a) && e.features[0] <= best_a && e.features[2] <= best_b;
+      Score(predicted, e.outcome, e.train ? &row.train : &row.test);
+    }
+    eval.rows.push_back(row);
+  }
+  return eval;
+}
+
+}  // namespace tbp::experiments
