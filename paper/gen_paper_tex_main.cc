@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "core/io/proto_io.h"
+#include "paper/failure_modes_tex.h"
 #include "paper/real_models_tex.h"
 #include "paper/tex_numbers.h"
 #include "proto/result.pb.h"
@@ -41,6 +42,7 @@ ABSL_FLAG(std::string, gpu_torch, "", "GPU torch_replay CSV (committed, tools/gp
 ABSL_FLAG(std::string, real_models, "", "real_models summary CSV (real_models_summary.csv).");
 ABSL_FLAG(std::string, real_models_max_batch, "", "real_models largest-batch CSV.");
 ABSL_FLAG(std::string, real_models_points, "", "real_models per-run CSV (real_models_results.csv).");
+ABSL_FLAG(std::string, failure_modes, "", "failure_modes RunResults (the compare_checkpointing kind).");
 ABSL_FLAG(std::string, out_dir, "", "Directory for numbers.tex and tab_*.tex (must exist).");
 
 namespace {
@@ -111,6 +113,11 @@ absl::Status Run() {
       tbp::paper::RealModelsTex(real_models[0], real_models[1], real_models[2]);
   if (!rm.ok()) return rm.status();
   files.merge(*rm);
+  std::optional<tbp::proto::RunResults> failure_modes;
+  if (absl::Status s = Load(absl::GetFlag(FLAGS_failure_modes), &failure_modes); !s.ok()) {
+    return s;
+  }
+  files.merge(tbp::paper::FailureModesTex(failure_modes));
   for (const auto& [name, contents] : files) {
     if (absl::Status s = tbp::WriteFileAtomically(absl::StrCat(out_dir, "/", name), contents);
         !s.ok()) {
@@ -132,7 +139,8 @@ int main(int argc, char** argv) {
       "       [--peers_zoo_timing=CSV --peers_zoo_timing_machine=TXT]\n"
       "       [--exact_cross_check=CSV]\n"
       "       [--gpu_replay=CSV [--gpu_torch=CSV]]\n"
-      "       [--real_models=CSV --real_models_max_batch=CSV --real_models_points=CSV]");
+      "       [--real_models=CSV --real_models_max_batch=CSV --real_models_points=CSV]\n"
+      "       [--failure_modes=F]");
   absl::ParseCommandLine(argc, argv);
   if (absl::Status s = Run(); !s.ok()) {
     std::fprintf(stderr, "gen_paper_tex: error: %s\n", std::string(s.message()).c_str());
