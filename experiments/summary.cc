@@ -188,8 +188,11 @@ std::vector<VersusExactRow> VersusExactByRegime(const proto::RunResults& results
     row.regime = regime;
     std::vector<double> recompute, memory;
     for (const proto::RunRecord& r : results.records()) {
-      if (r.graph_label() != regime || r.planner_label() != planner_label || !r.valid() ||
-          !r.has_exact()) {
+      if (r.graph_label() != regime || r.planner_label() != planner_label || !r.has_exact()) {
+        continue;
+      }
+      if (!r.valid()) {
+        if (r.options().budget_bytes() >= r.exact_min_memory_bytes()) ++row.infeasible;
         continue;
       }
       ++row.runs;
@@ -205,7 +208,7 @@ std::vector<VersusExactRow> VersusExactByRegime(const proto::RunResults& results
     }
     row.recompute_ratio = ComputeStats(recompute);
     row.memory_ratio = ComputeStats(memory);
-    if (row.runs > 0) rows.push_back(row);
+    if (row.runs > 0 || row.infeasible > 0) rows.push_back(row);
   }
   return rows;
 }

@@ -91,6 +91,9 @@ struct VersusExactRow {
   std::string regime;
   int64_t runs = 0;
   int64_t within_2pct = 0;  // recompute_cost <= 1.02 * exact_recompute_cost
+  // Runs with no valid schedule at a budget at or above the exact least
+  // memory (a schedule exists there): not in `runs` nor in any ratio.
+  int64_t infeasible = 0;
   Stats recompute_ratio;    // recompute / exact recompute (1 if both 0;
                             // runs with exact 0 < recompute left out)
   Stats memory_ratio;       // peak_bytes / exact_memory_at_recompute

@@ -110,6 +110,38 @@ TEST(GenerateTexTest, VerdictSplitReportsOverheadBesideMemory) {
   EXPECT_THAT(numbers, HasSubstr(ResMacro("RDIncompressibleOverheadPct", "20")));
 }
 
+TEST(GenerateTexTest, VersusExactCountsInfeasibleRunsWhereAScheduleExists) {
+  proto::RunResults r;
+  r.mutable_spec()->add_graphs()->set_label("g");
+  // Exact least memory 50 bytes; optimum recompute 10 at every budget.
+  auto add = [&](bool valid, int64_t budget, int64_t recompute) {
+    proto::RunRecord* rec = r.add_records();
+    rec->set_graph_label("g");
+    rec->set_planner_label("budget");
+    rec->set_has_exact(true);
+    rec->set_exact_min_memory_bytes(50);
+    rec->set_exact_recompute_cost(10);
+    rec->set_exact_memory_at_recompute(60);
+    rec->mutable_options()->set_budget_bytes(budget);
+    rec->set_valid(valid);
+    rec->set_peak_bytes(60);
+    rec->set_recompute_cost(recompute);
+  };
+  add(true, 60, 10);   // optimal
+  add(true, 70, 20);   // outside 2%
+  add(false, 55, 0);   // infeasible where a schedule exists: counted
+  add(false, 40, 0);   // below the exact least memory: not counted
+  PaperInputs in;
+  in.exact = r;
+  const auto files = GenerateTex(in);
+  ASSERT_TRUE(files.ok()) << files.status();
+  const std::string& numbers = files->at("numbers.tex");
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("EXVsBudgetRuns", "2")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("EXVsBudgetInfeasible", "1")));
+  EXPECT_THAT(numbers, HasSubstr(ResMacro("EXVsBudgetWithinTwoPct", "50")));
+  EXPECT_THAT(files->at("tab_vs_exact.tex"), HasSubstr("budget & g & 2 & 1 & 50\\%"));
+}
+
 TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
   PaperInputs in;
   in.replay_fidelity_csv =
