@@ -66,16 +66,32 @@ std::vector<std::string> PlannerLabels(const proto::RunResults& results) {
 }
 
 std::vector<GapRow> GapByRegime(const proto::RunResults& results) {
-  // (regime, planner) -> per-instance best gap.
-  std::map<std::pair<std::string, std::string>, std::map<int64_t, double>> best;
+  // (regime, planner) -> instance -> its best (gap, overhead), and its
+  // best gaps within 1.5x and 2x compute.
+  struct Best {
+    double gap = 0, overhead = 0;
+    double gap_1_5x = kNaN, gap_2x = kNaN;
+  };
+  std::map<std::pair<std::string, std::string>, std::map<int64_t, Best>> best;
   std::map<std::string, std::map<int64_t, bool>> instances;
   for (const proto::RunRecord& r : results.records()) {
     instances[r.graph_label()][r.instance_index()] = true;
     if (!r.valid() || r.lower_bound_bytes() <= 0) continue;
     const double gap = Ratio(r.peak_bytes(), r.lower_bound_bytes());
+    const double o = r.compute_overhead();
     auto& m = best[{r.graph_label(), r.planner_label()}];
     auto it = m.find(r.instance_index());
-    if (it == m.end() || gap < it->second) m[r.instance_index()] = gap;
+    if (it == m.end()) {
+      it = m.emplace(r.instance_index(), Best{gap, o}).first;
+    } else if (gap < it->second.gap || (gap == it->second.gap && o < it->second.overhead)) {
+      it->second.gap = gap;
+      it->second.overhead = o;
+    }
+    auto lower = [](double* slot, double v) {
+      if (std::isnan(*slot) || v < *slot) *slot = v;
+    };
+    if (o <= 0.5) lower(&it->second.gap_1_5x, gap);
+    if (o <= 1.0) lower(&it->second.gap_2x, gap);
   }
   std::vector<GapRow> rows;
   for (const std::string& regime : Regimes(results)) {
@@ -84,9 +100,17 @@ std::vector<GapRow> GapByRegime(const proto::RunResults& results) {
       row.regime = regime;
       row.planner = planner;
       row.instances = static_cast<int64_t>(instances[regime].size());
-      std::vector<double> gaps;
-      for (const auto& [index, gap] : best[{regime, planner}]) gaps.push_back(gap);
+      std::vector<double> gaps, overheads, at_1_5x, at_2x;
+      for (const auto& [index, b] : best[{regime, planner}]) {
+        gaps.push_back(b.gap);
+        overheads.push_back(b.overhead);
+        if (!std::isnan(b.gap_1_5x)) at_1_5x.push_back(b.gap_1_5x);
+        if (!std::isnan(b.gap_2x)) at_2x.push_back(b.gap_2x);
+      }
       row.gap = ComputeStats(gaps);
+      row.overhead_at_least = ComputeStats(overheads);
+      row.gap_1_5x = ComputeStats(at_1_5x);
+      row.gap_2x = ComputeStats(at_2x);
       rows.push_back(row);
     }
   }

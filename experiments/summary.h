@@ -35,12 +35,18 @@ std::vector<std::string> PlannerLabels(const proto::RunResults& results);
 
 // lower_bound_gap: per (regime, planner), over instances, the gap of the
 // planner's most memory-frugal valid run: min peak_bytes / lower_bound_bytes
-// (>= 1; 1 = provably memory-optimal).
+// (>= 1; 1 = provably memory-optimal), the compute that run paid, and the
+// gap at bounded compute: the least peak among valid runs with
+// compute_overhead <= 0.5 (1.5x store-all's compute) or <= 1 (2x), over
+// the bound (instances without such a run are left out: see the counts).
 struct GapRow {
   std::string regime;
   std::string planner;
   int64_t instances = 0;
-  Stats gap;  // count = instances with a valid run
+  Stats gap;                // count = instances with a valid run
+  Stats overhead_at_least;  // compute_overhead of that run (least among ties)
+  Stats gap_1_5x;           // count = instances with a run within 1.5x compute
+  Stats gap_2x;             // count = instances with a run within 2x compute
 };
 std::vector<GapRow> GapByRegime(const proto::RunResults& results);
 

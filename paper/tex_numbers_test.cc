@@ -142,6 +142,35 @@ TEST(GenerateTexTest, VersusExactCountsInfeasibleRunsWhereAScheduleExists) {
   EXPECT_THAT(files->at("tab_vs_exact.tex"), HasSubstr("budget & g & 2 & 1 & 50\\%"));
 }
 
+TEST(GenerateTexTest, GapAtBoundedComputeAndTheComputeOfTheLeastPeak) {
+  proto::RunResults r;
+  r.mutable_spec()->add_graphs()->set_label("g");
+  r.mutable_spec()->add_planners()->mutable_options()->set_planner("budget");
+  // One graph, lower bound 100: (peak 120, overhead 2.0) is the least
+  // peak; (150, 0.8) is the least within 2x; (200, 0.4) within 1.5x.
+  auto add = [&](int64_t peak, double overhead, int64_t recompute) {
+    proto::RunRecord* rec = r.add_records();
+    rec->set_graph_label("g");
+    rec->set_planner_label("budget");
+    rec->mutable_options()->set_planner("budget");
+    rec->set_valid(true);
+    rec->set_peak_bytes(peak);
+    rec->set_lower_bound_bytes(100);
+    rec->set_compute_overhead(overhead);
+    rec->set_recompute_cost(recompute);
+  };
+  add(120, 2.0, 20);
+  add(150, 0.8, 8);
+  add(200, 0.4, 4);
+  PaperInputs in;
+  in.gap = r;
+  const auto files = GenerateTex(in);
+  ASSERT_TRUE(files.ok()) << files.status();
+  EXPECT_THAT(files->at("numbers.tex"), HasSubstr(ResMacro("GapGBudgetMean", "1.20")));
+  EXPECT_THAT(files->at("numbers.tex"), HasSubstr(ResMacro("GapGBudgetCompute", "3.00")));
+  EXPECT_THAT(files->at("tab_gap_compute.tex"), HasSubstr("g & 2.00 / 1.50 / 3.00$\\times$"));
+}
+
 TEST(GenerateTexTest, ReplayFidelityMacrosFromCsv) {
   PaperInputs in;
   in.replay_fidelity_csv =
