@@ -23,10 +23,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double Fraction(int64_t num, int64_t den) {
-  return den == 0 ? kNaN : static_cast<double>(num) / static_cast<double>(den);
-}
-
 // One planner's verdict on one instance.
 struct InstancePlanner {
   bool any_valid = false;
@@ -36,7 +32,7 @@ struct InstancePlanner {
 };
 
 double MemoryRatio(const proto::RunRecord& r) {
-  return Fraction(r.peak_bytes(), r.store_all_peak_bytes());
+  return Ratio(r.peak_bytes(), r.store_all_peak_bytes());
 }
 
 bool WithinOneAndAHalf(const proto::RunRecord& r) { return r.compute_overhead() <= 0.5; }
@@ -62,15 +58,10 @@ double StudentT95(int64_t dof) {
 }
 
 MeanCi ComputeMeanCi(const std::vector<double>& values) {
+  const Stats stats = ComputeStats(values);
   MeanCi m;
-  m.count = static_cast<int64_t>(values.size());
-  if (values.empty()) {
-    m.mean = m.half_width = kNaN;
-    return m;
-  }
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  m.mean = sum / static_cast<double>(m.count);
+  m.count = stats.count;
+  m.mean = stats.mean;
   if (m.count < 2) {
     m.half_width = kNaN;
     return m;
@@ -86,33 +77,36 @@ std::vector<FailureModeRow> FailureModeRows(const proto::RunResults& results) {
   // Point order: the sweeps in order of first appearance in the spec, each
   // sweep's points in spec order.
   std::vector<std::string> sweeps;
-  std::map<std::string, int64_t> point_of_label;
-  std::map<std::string, int64_t> points_in_sweep;
+  std::map<std::string, int64_t> sweep_index;
+  std::vector<std::vector<double>> point_values;  // sweep index -> point -> value
+  std::map<std::string, std::pair<int64_t, int64_t>> point_of_label;  // -> (sweep, point)
   for (const proto::GraphSource& g : results.spec().graphs()) {
     if (g.sweep().empty()) continue;
-    if (points_in_sweep.count(g.sweep()) == 0) sweeps.push_back(g.sweep());
-    point_of_label[g.label()] = points_in_sweep[g.sweep()]++;
+    auto [it, inserted] = sweep_index.emplace(g.sweep(), static_cast<int64_t>(sweeps.size()));
+    if (inserted) {
+      sweeps.push_back(g.sweep());
+      point_values.emplace_back();
+    }
+    std::vector<double>& values = point_values[it->second];
+    point_of_label[g.label()] = {it->second, static_cast<int64_t>(values.size())};
+    values.push_back(g.sweep_value());
   }
+  const std::vector<std::string> planners = PlannerLabels(results);
   std::map<std::string, int64_t> planner_index;
-  for (const std::string& label : PlannerLabels(results)) {
+  for (const std::string& label : planners) {
     planner_index.emplace(label, static_cast<int64_t>(planner_index.size()));
   }
-  std::map<std::string, int64_t> sweep_index;
-  for (const std::string& s : sweeps) sweep_index.emplace(s, static_cast<int64_t>(sweep_index.size()));
 
   // (sweep, point, nodes, planner) -> instance -> verdict.
   using Key = std::tuple<int64_t, int64_t, int64_t, int64_t>;
   std::map<Key, std::map<int64_t, InstancePlanner>> cells;
-  std::map<Key, std::pair<std::string, double>> names;
   for (const proto::RunRecord& r : results.records()) {
-    if (r.sweep().empty() || point_of_label.count(r.graph_label()) == 0) continue;
+    auto point = point_of_label.find(r.graph_label());
     auto p = planner_index.find(r.planner_label());
-    if (p == planner_index.end()) continue;
-    const Key key{sweep_index[r.sweep()], point_of_label[r.graph_label()], r.compute_nodes(),
-                  p->second};
-    names[key] = {r.sweep(), r.sweep_value()};
+    if (r.sweep().empty() || point == point_of_label.end() || p == planner_index.end()) continue;
+    const Key key{point->second.first, point->second.second, r.compute_nodes(), p->second};
     InstancePlanner& c = cells[key][r.instance_index()];
-    c.lower_bound = Fraction(r.lower_bound_bytes(), r.store_all_peak_bytes());
+    c.lower_bound = Ratio(r.lower_bound_bytes(), r.store_all_peak_bytes());
     if (!r.valid()) continue;
     const double m = MemoryRatio(r), o = r.compute_overhead();
     if (!c.any_valid || m < c.least_memory || (m == c.least_memory && o < c.overhead_at_least)) {
@@ -129,16 +123,15 @@ std::vector<FailureModeRow> FailureModeRows(const proto::RunResults& results) {
   }
   std::vector<FailureModeRow> rows;
   for (const auto& [key, instances] : cells) {
+    const auto [sweep, point, nodes, planner] = key;
     FailureModeRow row;
-    row.sweep = names[key].first;
-    row.sweep_value = names[key].second;
-    row.point_index = std::get<1>(key);
-    row.compute_nodes = std::get<2>(key);
-    row.largest = row.compute_nodes == largest[std::get<0>(key)];
-    row.planner_index = std::get<3>(key);
-    for (const auto& [label, index] : planner_index) {
-      if (index == row.planner_index) row.planner = label;
-    }
+    row.sweep = sweeps[sweep];
+    row.point_index = point;
+    row.sweep_value = point_values[sweep][point];
+    row.compute_nodes = nodes;
+    row.largest = nodes == largest[sweep];
+    row.planner_index = planner;
+    row.planner = planners[planner];
     std::vector<double> least, overhead, at_1_5x, bound;
     for (const auto& [instance, c] : instances) {
       ++row.instances;
@@ -190,13 +183,13 @@ std::string FailureModesCsv(const std::vector<FailureModeRow>& rows) {
 }
 
 double Confusion::accuracy() const {
-  return Fraction(true_positive + true_negative, total());
+  return Ratio(true_positive + true_negative, total());
 }
 double Confusion::precision() const {
-  return Fraction(true_positive, true_positive + false_positive);
+  return Ratio(true_positive, true_positive + false_positive);
 }
 double Confusion::recall() const {
-  return Fraction(true_positive, true_positive + false_negative);
+  return Ratio(true_positive, true_positive + false_negative);
 }
 
 namespace {
@@ -213,14 +206,18 @@ struct Feature {
   std::function<double(const proto::RunRecord&)> value;
 };
 
+// The features, in Example::features order (the two-feature rule names
+// its two by these indices).
+enum FeatureIndex { kFrontierFraction = 0, kDepthOverN, kLongSkipFraction, kMaxActivation };
+
 const std::vector<Feature>& Features() {
   static const auto* features = new std::vector<Feature>{
       {"frontier_fraction",
        [](const proto::RunRecord& r) {
-         return Fraction(r.best_frontier_bytes(), r.total_activation_bytes());
+         return Ratio(r.best_frontier_bytes(), r.total_activation_bytes());
        }},
       {"depth_over_n",
-       [](const proto::RunRecord& r) { return Fraction(r.depth(), r.compute_nodes()); }},
+       [](const proto::RunRecord& r) { return Ratio(r.depth(), r.compute_nodes()); }},
       {"long_skip_fraction", [](const proto::RunRecord& r) { return r.long_skip_fraction(); }},
       {"max_activation_fraction",
        [](const proto::RunRecord& r) { return r.max_activation_fraction(); }},
@@ -228,16 +225,43 @@ const std::vector<Feature>& Features() {
   return *features;
 }
 
-void Score(bool predicted, bool actual, Confusion* c) {
-  if (predicted && actual) ++c->true_positive;
-  if (predicted && !actual) ++c->false_positive;
-  if (!predicted && actual) ++c->false_negative;
-  if (!predicted && !actual) ++c->true_negative;
+using Rule = std::function<bool(const Example&)>;
+
+// Training instances `rule` gets right.
+int64_t CorrectOnTraining(const std::map<int64_t, Example>& examples, const Rule& rule) {
+  int64_t correct = 0;
+  for (const auto& [index, e] : examples) {
+    if (e.train && rule(e) == e.outcome) ++correct;
+  }
+  return correct;
 }
 
-// A threshold rule: predicts "compresses" when value <= t (below) or
-// value >= t (!below).
-bool Predict(double value, double t, bool below) { return below ? value <= t : value >= t; }
+// `rule` scored on both splits (a null rule predicts "no" everywhere).
+PredictorRow Scored(const std::map<int64_t, Example>& examples, std::string name,
+                    std::string text, const Rule& rule) {
+  PredictorRow row;
+  row.name = std::move(name);
+  row.rule = std::move(text);
+  for (const auto& [index, e] : examples) {
+    const bool predicted = rule != nullptr && rule(e);
+    Confusion* c = e.train ? &row.train : &row.test;
+    if (predicted && e.outcome) ++c->true_positive;
+    if (predicted && !e.outcome) ++c->false_positive;
+    if (!predicted && e.outcome) ++c->false_negative;
+    if (!predicted && !e.outcome) ++c->true_negative;
+  }
+  return row;
+}
+
+// The finite training values of feature f: the candidate thresholds (a
+// rule `<= v` or `>= v` splits exactly there), ascending.
+std::set<double> TrainingValues(const std::map<int64_t, Example>& examples, size_t f) {
+  std::set<double> values;
+  for (const auto& [index, e] : examples) {
+    if (e.train && std::isfinite(e.features[f])) values.insert(e.features[f]);
+  }
+  return values;
+}
 
 }  // namespace
 
@@ -260,84 +284,51 @@ PredictorEvaluation EvaluateHcpPredictor(const proto::RunResults& results) {
     (e.train ? eval.train_instances : eval.test_instances) += 1;
     if (e.outcome) (e.train ? eval.train_positive : eval.test_positive) += 1;
   }
-  PredictorRow hcp;
-  hcp.name = "hcp";
-  hcp.rule = "compressible";
-  for (const auto& [index, e] : examples) Score(e.hcp, e.outcome, e.train ? &hcp.train : &hcp.test);
-  eval.rows.push_back(hcp);
+  eval.rows.push_back(
+      Scored(examples, "hcp", "compressible", [](const Example& e) { return e.hcp; }));
+  // Single features: the best training accuracy wins, ties to `<=`, then
+  // the smaller threshold.
   for (size_t f = 0; f < Features().size(); ++f) {
-    // Candidate thresholds: the training values themselves (a rule `<= v`
-    // or `>= v` splits exactly there); the best training accuracy wins,
-    // ties to `<=`, then the smaller threshold.
-    std::set<double> values;
-    for (const auto& [index, e] : examples) {
-      if (e.train && std::isfinite(e.features[f])) values.insert(e.features[f]);
-    }
-    double best_t = kNaN;
-    bool best_below = true;
+    Rule best;
+    std::string text = "none";
     int64_t best_correct = -1;
     for (bool below : {true, false}) {
-      for (double t : values) {
-        int64_t correct = 0;
-        for (const auto& [index, e] : examples) {
-          if (e.train && Predict(e.features[f], t, below) == e.outcome) ++correct;
-        }
+      for (double t : TrainingValues(examples, f)) {
+        Rule rule = [f, t, below](const Example& e) {
+          return below ? e.features[f] <= t : e.features[f] >= t;
+        };
+        const int64_t correct = CorrectOnTraining(examples, rule);
         if (correct > best_correct) {
           best_correct = correct;
-          best_t = t;
-          best_below = below;
+          best = rule;
+          text = absl::StrFormat("%s %.4g", below ? "<=" : ">=", t);
         }
       }
     }
-    PredictorRow row;
-    row.name = Features()[f].name;
-    row.rule = std::isfinite(best_t)
-                   ? absl::StrFormat("%s %.4g", best_below ? "<=" : ">=", best_t)
-                   : "none";
-    for (const auto& [index, e] : examples) {
-      const bool predicted = std::isfinite(best_t) && Predict(e.features[f], best_t, best_below);
-      Score(predicted, e.outcome, e.train ? &row.train : &row.test);
-    }
-    eval.rows.push_back(row);
+    eval.rows.push_back(Scored(examples, Features()[f].name, text, best));
   }
   // The diagnosis improved: HCP's own quantity (the frontier fraction)
   // and the long-skip fraction together, `frontier <= a and skip <= b`,
   // both thresholds fitted on the training instances (best accuracy; ties
   // to the smaller a, then the smaller b).
-  {
-    std::set<double> as, bs;
-    for (const auto& [index, e] : examples) {
-      if (!e.train) continue;
-      if (std::isfinite(e.features[0])) as.insert(e.features[0]);
-      if (std::isfinite(e.features[2])) bs.insert(e.features[2]);
-    }
-    double best_a = kNaN, best_b = kNaN;
-    int64_t best_correct = -1;
-    for (double a : as) {
-      for (double b : bs) {
-        int64_t correct = 0;
-        for (const auto& [index, e] : examples) {
-          if (e.train && ((e.features[0] <= a && e.features[2] <= b) == e.outcome)) ++correct;
-        }
-        if (correct > best_correct) {
-          best_correct = correct;
-          best_a = a;
-          best_b = b;
-        }
+  Rule best;
+  std::string text = "none";
+  int64_t best_correct = -1;
+  const std::set<double> bs = TrainingValues(examples, kLongSkipFraction);
+  for (double a : TrainingValues(examples, kFrontierFraction)) {
+    for (double b : bs) {
+      Rule rule = [a, b](const Example& e) {
+        return e.features[kFrontierFraction] <= a && e.features[kLongSkipFraction] <= b;
+      };
+      const int64_t correct = CorrectOnTraining(examples, rule);
+      if (correct > best_correct) {
+        best_correct = correct;
+        best = rule;
+        text = absl::StrFormat("<= %.4g and <= %.4g", a, b);
       }
     }
-    PredictorRow row;
-    row.name = "frontier_and_skip";
-    row.rule = std::isfinite(best_a)
-                   ? absl::StrFormat("<= %.4g and <= %.4g", best_a, best_b)
-                   : "none";
-    for (const auto& [index, e] : examples) {
-      const bool predicted =
-          std::isfinite(best_a) && e.features[0] <= best_a && e.features[2] <= best_b;
-      Score(predicted, e.outcome, e.train ? &row.train : &row.test);
-    }
-    eval.rows.push_back(row);
   }
+  eval.rows.push_back(Scored(examples, "frontier_and_skip", text, best));
   return eval;
 }
 

@@ -20,10 +20,6 @@ using Columns = std::vector<std::pair<std::string, std::string>>;
 
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
-double Ratio(int64_t num, int64_t den) {
-  return den == 0 ? kMissing : static_cast<double>(num) / static_cast<double>(den);
-}
-
 std::string OrderName(proto::OrderHeuristic h) {
   return proto::OrderHeuristic_Name(h == proto::ORDER_UNSPECIFIED ? proto::ORDER_BEST : h);
 }
@@ -283,6 +279,10 @@ void AppendProfileRows(const proto::FrontierProfile& p, std::string* out) {
 }
 
 }  // namespace
+
+double Ratio(int64_t num, int64_t den) {
+  return den == 0 ? kMissing : static_cast<double>(num) / static_cast<double>(den);
+}
 
 std::string CsvDouble(double value) {
   if (!std::isfinite(value)) return "";

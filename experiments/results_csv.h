@@ -24,6 +24,7 @@
 #ifndef TBP_EXPERIMENTS_RESULTS_CSV_H_
 #define TBP_EXPERIMENTS_RESULTS_CSV_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,9 @@ std::string ResultsCsv(const proto::RunResults& results, CsvLayout layout);
 
 // "%.9g" of `value`; "" for NaN or infinity (a missing value).
 std::string CsvDouble(double value);
+
+// num / den as a double; NaN (a missing value) when den is 0.
+double Ratio(int64_t num, int64_t den);
 
 }  // namespace tbp::experiments
 

@@ -17,10 +17,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double Ratio(int64_t num, int64_t den) {
-  return den == 0 ? kNaN : static_cast<double>(num) / static_cast<double>(den);
-}
-
 std::string SweepLabel(const proto::PlannerSweep& s) {
   return s.label().empty() ? s.options().planner() : s.label();
 }
