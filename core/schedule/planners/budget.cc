@@ -37,8 +37,11 @@ constexpr int32_t kFixedShapesMaxNodes = 20000;
 constexpr int32_t kDescentMaxNodes = 500;
 // The peers' schedules (step 6), on orders of at most kPeerMaxNodes
 // positions: chen_greedy's and mincut's candidates (which do not depend on
-// the budget) and DTR at 1 + clamp(kDtrLadderWork / n, 32, 256) budgets of
-// a ladder that depends on the graph only; Rotor's DP, solved once for
+// the budget) and DTR at up to 1 + clamp(kDtrLadderWork / n, 32, 256)
+// budgets of a ladder that depends on the graph only, from the top down to
+// the first budget where DTR fails (a failing DTR run can emit a million
+// instructions before it finds nothing left to evict, and DTR that fails at
+// one budget nearly always fails at the smaller ones); Rotor's DP, solved once for
 // every budget up to kRotorScales scales between the best lower bound and
 // store-all's peak, on orders of at most kRotorMaxNodes positions.
 constexpr int32_t kPeerMaxNodes = 1000;
@@ -177,11 +180,16 @@ absl::StatusOr<const std::vector<JudgedCandidate>*> SharedPeerCandidates(PlanCon
   const int dtr_steps = static_cast<int>(
       std::clamp<int64_t>(kDtrLadderWork / std::max<int32_t>(1, c.n()), 32, 256));
   int64_t previous = -1;
-  for (int k = 0; k <= dtr_steps; ++k) {
+  for (int k = dtr_steps; k >= 0; --k) {
     const int64_t rung = Rung(lower, top, k, dtr_steps);
     if (rung == previous) continue;
     previous = rung;
-    if (absl::Status s = add("dtr", DtrSchedule(c.positions(), rung)); !s.ok()) return s;
+    absl::StatusOr<std::vector<Instruction>> dtr = DtrSchedule(c.positions(), rung);
+    if (!dtr.ok() && (absl::IsOutOfRange(dtr.status()) ||
+                      absl::IsResourceExhausted(dtr.status()))) {
+      break;  // The first failing rung ends the descent.
+    }
+    if (absl::Status s = add("dtr", std::move(dtr)); !s.ok()) return s;
   }
   KeepParetoFront(front.get());
   return c.Put(key, std::move(front));
