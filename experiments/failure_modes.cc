@@ -45,34 +45,6 @@ bool Compresses(const proto::RunRecord& r) {
 
 }  // namespace
 
-double StudentT95(int64_t dof) {
-  // Two-sided 95% (upper 0.975) quantiles of Student's t, dof 1..30.
-  static constexpr double kTable[30] = {
-      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  if (dof < 1) return kNaN;
-  if (dof <= 30) return kTable[dof - 1];
-  if (dof < 120) return 2.000;  // dof 60; conservative up to 120 (1.980)
-  return dof < 1000 ? 1.980 : 1.960;
-}
-
-MeanCi ComputeMeanCi(const std::vector<double>& values) {
-  const Stats stats = ComputeStats(values);
-  MeanCi m;
-  m.count = stats.count;
-  m.mean = stats.mean;
-  if (m.count < 2) {
-    m.half_width = kNaN;
-    return m;
-  }
-  double squares = 0.0;
-  for (double v : values) squares += (v - m.mean) * (v - m.mean);
-  const double sd = std::sqrt(squares / static_cast<double>(m.count - 1));
-  m.half_width = StudentT95(m.count - 1) * sd / std::sqrt(static_cast<double>(m.count));
-  return m;
-}
-
 std::vector<FailureModeRow> FailureModeRows(const proto::RunResults& results) {
   // Point order: the sweeps in order of first appearance in the spec, each
   // sweep's points in spec order.

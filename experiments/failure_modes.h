@@ -34,21 +34,10 @@
 #include <string>
 #include <vector>
 
+#include "experiments/summary.h"
 #include "proto/result.pb.h"
 
 namespace tbp::experiments {
-
-// A mean with its 95% confidence half-width over `count` values.
-struct MeanCi {
-  int64_t count = 0;
-  double mean = 0.0;
-  double half_width = 0.0;
-};
-MeanCi ComputeMeanCi(const std::vector<double>& values);
-
-// The two-sided 95% quantile of Student's t with `dof` >= 1 degrees of
-// freedom (tabulated to 30, then 120, then the normal 1.96).
-double StudentT95(int64_t dof);
 
 struct FailureModeRow {
   std::string sweep;

@@ -49,6 +49,34 @@ Stats ComputeStats(const std::vector<double>& values) {
   return s;
 }
 
+double StudentT95(int64_t dof) {
+  // Two-sided 95% (upper 0.975) quantiles of Student's t, dof 1..30.
+  static constexpr double kTable[30] = {
+      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof < 1) return kNaN;
+  if (dof <= 30) return kTable[dof - 1];
+  if (dof < 120) return 2.000;  // dof 60; conservative up to 120 (1.980)
+  return dof < 1000 ? 1.980 : 1.960;
+}
+
+MeanCi ComputeMeanCi(const std::vector<double>& values) {
+  const Stats stats = ComputeStats(values);
+  MeanCi m;
+  m.count = stats.count;
+  m.mean = stats.mean;
+  if (m.count < 2) {
+    m.half_width = kNaN;
+    return m;
+  }
+  double squares = 0.0;
+  for (double v : values) squares += (v - m.mean) * (v - m.mean);
+  const double sd = std::sqrt(squares / static_cast<double>(m.count - 1));
+  m.half_width = StudentT95(m.count - 1) * sd / std::sqrt(static_cast<double>(m.count));
+  return m;
+}
+
 std::vector<std::string> Regimes(const proto::RunResults& results) {
   std::vector<std::string> out;
   for (const proto::GraphSource& g : results.spec().graphs()) out.push_back(g.label());
@@ -278,24 +306,40 @@ VerdictSplit SplitByVerdict(const proto::RunResults& results) {
 std::vector<TradeoffRow> TradeoffSummary(const proto::RunResults& results) {
   std::vector<TradeoffRow> rows;
   for (const std::string& regime : Regimes(results)) {
+    // The regime's instances, in order of first appearance.
+    std::vector<int64_t> instances;
+    for (const proto::RunRecord& r : results.records()) {
+      if (r.graph_label() == regime &&
+          std::find(instances.begin(), instances.end(), r.instance_index()) == instances.end()) {
+        instances.push_back(r.instance_index());
+      }
+    }
     for (const std::string& planner : PlannerLabels(results)) {
       TradeoffRow row;
       row.regime = regime;
       row.planner = planner;
-      row.min_memory_ratio = row.overhead_at_half = row.overhead_at_quarter = kNaN;
-      for (const proto::RunRecord& r : results.records()) {
-        if (r.graph_label() != regime || r.planner_label() != planner || !r.valid()) continue;
-        ++row.valid_runs;
-        const double m = Ratio(r.peak_bytes(), r.store_all_peak_bytes());
-        const double o = r.compute_overhead();
-        if (std::isnan(row.min_memory_ratio) || m < row.min_memory_ratio) row.min_memory_ratio = m;
-        if (m <= 0.5 && (std::isnan(row.overhead_at_half) || o < row.overhead_at_half)) {
-          row.overhead_at_half = o;
+      row.instances = static_cast<int64_t>(instances.size());
+      std::vector<double> least, at_half, at_quarter;
+      for (int64_t instance : instances) {
+        double m_min = kNaN, o_half = kNaN, o_quarter = kNaN;
+        for (const proto::RunRecord& r : results.records()) {
+          if (r.instance_index() != instance || r.planner_label() != planner || !r.valid()) {
+            continue;
+          }
+          ++row.valid_runs;
+          const double m = Ratio(r.peak_bytes(), r.store_all_peak_bytes());
+          const double o = r.compute_overhead();
+          if (std::isnan(m_min) || m < m_min) m_min = m;
+          if (m <= 0.5 && (std::isnan(o_half) || o < o_half)) o_half = o;
+          if (m <= 0.25 && (std::isnan(o_quarter) || o < o_quarter)) o_quarter = o;
         }
-        if (m <= 0.25 && (std::isnan(row.overhead_at_quarter) || o < row.overhead_at_quarter)) {
-          row.overhead_at_quarter = o;
-        }
+        if (!std::isnan(m_min)) least.push_back(m_min);
+        if (!std::isnan(o_half)) at_half.push_back(o_half);
+        if (!std::isnan(o_quarter)) at_quarter.push_back(o_quarter);
       }
+      row.min_memory_ratio = ComputeMeanCi(least);
+      row.overhead_at_half = ComputeMeanCi(at_half);
+      row.overhead_at_quarter = ComputeMeanCi(at_quarter);
       rows.push_back(row);
     }
   }

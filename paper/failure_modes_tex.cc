@@ -22,22 +22,9 @@ using experiments::MeanCi;
 // The planners whose memory within 1.5x compute the table shows, in order.
 const char* const kTablePlanners[] = {"budget", "dtr", "revolve", "chen_greedy", "periodic"};
 
-std::string Dash() { return "\\textemdash{}"; }
-
-std::string Pct(double fraction) {
-  return std::isfinite(fraction) ? absl::StrFormat("%.0f", 100.0 * fraction) : Dash();
-}
-
-// "19 \pm 2" (percent of store-all); the mean alone below two values.
-std::string PctCi(const MeanCi& m) {
-  if (!std::isfinite(m.mean)) return Dash();
-  if (!std::isfinite(m.half_width)) return Pct(m.mean);
-  return absl::StrFormat("$%.0f{\\pm}%.0f$", 100.0 * m.mean, 100.0 * m.half_width);
-}
-
 // Total compute relative to store-all, 1 + overhead, 2 decimals.
 std::string Times(double overhead) {
-  return std::isfinite(overhead) ? absl::StrFormat("%.2f", 1.0 + overhead) : Dash();
+  return std::isfinite(overhead) ? absl::StrFormat("%.2f", 1.0 + overhead) : Missing();
 }
 
 std::string Value(double v) { return absl::StrFormat("%g", v); }
@@ -153,7 +140,7 @@ std::map<std::string, std::string> FailureModesTex(
       absl::StrAppend(&t, point == 0 ? TexEscape(s) : "", " & ", Value(b->sweep_value));
       for (const char* p : kTablePlanners) {
         const FailureModeRow* r = Find(rows, s, point, p);
-        const std::string cell = r == nullptr ? Dash() : PctCi(r->memory_at_1_5x);
+        const std::string cell = r == nullptr ? Missing() : PctCi(r->memory_at_1_5x);
         absl::StrAppend(&t, " & ", cell);
         if (r != nullptr) {
           Macro(&m, absl::StrCat(k, end, MacroName(p), "MemOneFivePct"), Pct(r->memory_at_1_5x.mean));

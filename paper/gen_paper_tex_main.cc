@@ -24,6 +24,8 @@ ABSL_FLAG(std::string, peers, "", "peers RunResults (the compare_checkpointing k
 ABSL_FLAG(std::string, peers_zoo, "", "peers_zoo RunResults (the compare_checkpointing kind).");
 ABSL_FLAG(std::string, gap, "", "lower_bound_gap RunResults.");
 ABSL_FLAG(std::string, exact, "", "lower_bound_gap_exact RunResults.");
+ABSL_FLAG(std::string, exact_heldout, "",
+          "lower_bound_gap_exact_heldout RunResults (graphs not used for tuning).");
 ABSL_FLAG(std::string, frontier, "", "frontier_profiles RunResults.");
 ABSL_FLAG(std::string, runtime, "", "planner_runtime_scaling RunResults (committed).");
 ABSL_FLAG(std::string, runtime_machine, "", "One-line description of the timing machine.");
@@ -63,6 +65,7 @@ absl::Status Run() {
                             std::pair{absl::GetFlag(FLAGS_peers_zoo), &in.peers_zoo},
                             std::pair{absl::GetFlag(FLAGS_gap), &in.gap},
                             std::pair{absl::GetFlag(FLAGS_exact), &in.exact},
+                            std::pair{absl::GetFlag(FLAGS_exact_heldout), &in.exact_heldout},
                             std::pair{absl::GetFlag(FLAGS_frontier), &in.frontier},
                             std::pair{absl::GetFlag(FLAGS_runtime), &in.runtime}}) {
     if (absl::Status s = Load(flag, slot); !s.ok()) return s;

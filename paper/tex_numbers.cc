@@ -23,6 +23,19 @@
 #include "experiments/summary.h"
 
 namespace tbp::paper {
+
+std::string Missing() { return "\\textemdash{}"; }
+
+std::string Pct(double fraction) {
+  return std::isfinite(fraction) ? absl::StrFormat("%.0f", 100.0 * fraction) : Missing();
+}
+
+std::string PctCi(const experiments::MeanCi& m) {
+  if (!std::isfinite(m.mean)) return Missing();
+  if (!std::isfinite(m.half_width)) return Pct(m.mean);
+  return absl::StrFormat("$%.0f{\\pm}%.0f$", 100.0 * m.mean, 100.0 * m.half_width);
+}
+
 namespace {
 
 using experiments::Stats;
@@ -57,15 +70,12 @@ class Macros {
   std::string text_;
 };
 
-std::string Missing() { return "\\textemdash{}"; }
-
 std::string Fixed(double x, int decimals) {
   if (!std::isfinite(x)) return Missing();
   return absl::StrFormat("%.*f", decimals, x);
 }
 
 std::string Ratio2(double x) { return Fixed(x, 2); }
-std::string Pct(double fraction) { return Fixed(100.0 * fraction, 0); }
 std::string Pct1(double fraction) { return Fixed(100.0 * fraction, 1); }
 
 // 2 significant digits, plain notation above 0.01, scientific below.
@@ -221,10 +231,21 @@ void Compare(const proto::RunResults& r, Macros* m, std::map<std::string, std::s
   for (const auto& row : rows) {
     at[{row.regime, row.planner}] = &row;
     const std::string k = absl::StrCat("CC", MacroName(row.regime), MacroName(row.planner));
-    m->Add(k + "MinMemoryPct", Pct(row.min_memory_ratio));
-    m->Add(k + "OverheadHalfPct", Pct(row.overhead_at_half));
-    m->Add(k + "OverheadQuarterPct", Pct(row.overhead_at_quarter));
+    m->Add(k + "MinMemoryPct", Pct(row.min_memory_ratio.mean));
+    m->Add(k + "MinMemoryCiPct", Pct(row.min_memory_ratio.half_width));
+    m->Add(k + "OverheadHalfPct", Pct(row.overhead_at_half.mean));
+    m->Add(k + "OverheadHalfCiPct", Pct(row.overhead_at_half.half_width));
+    m->Add(k + "OverheadQuarterPct", Pct(row.overhead_at_quarter.mean));
   }
+  // The regimes with several seeds, and how many.
+  int64_t seeded = 0, seeds = 0;
+  for (const auto& row : rows) {
+    if (row.planner != rows.front().planner || row.instances < 2) continue;
+    ++seeded;
+    seeds = std::max(seeds, row.instances);
+  }
+  m->Add("CCSeededRegimes", Int(seeded));
+  m->Add("CCSeeds", Int(seeds));
   const std::vector<std::string> planners = TablePlanners(r);
   std::string header = "";
   std::string sub = "";
@@ -243,8 +264,14 @@ void Compare(const proto::RunResults& r, Macros* m, std::map<std::string, std::s
         absl::StrAppend(&t, " & ", Missing(), " & ", Missing());
         continue;
       }
-      absl::StrAppend(&t, " & ", Pct(it->second->min_memory_ratio), " & ",
-                      Pct(it->second->overhead_at_half));
+      // Overhead within half: over the instances that reach half; a
+      // superscript k/n when only k of the regime's n instances do.
+      const experiments::TradeoffRow& row = *it->second;
+      std::string half = PctCi(row.overhead_at_half);
+      if (row.overhead_at_half.count > 0 && row.overhead_at_half.count < row.instances) {
+        absl::StrAppend(&half, "$^{", row.overhead_at_half.count, "/", row.instances, "}$");
+      }
+      absl::StrAppend(&t, " & ", PctCi(row.min_memory_ratio), " & ", half);
     }
     absl::StrAppend(&t, " \\\\\n");
   }
@@ -328,6 +355,49 @@ void Gap(const proto::RunResults& r, Macros* m, std::map<std::string, std::strin
 // --------------------------------------------------------------------------
 // lower_bound_gap_exact
 
+// A planner against the exhaustive optimum over the regimes of `r`: the
+// macros <prefix><Planner>{Runs,WithinTwoPct,Regimes,Infeasible} and, when
+// `table` is given, one tab_vs_exact row per regime.
+struct VersusExactTotals {
+  int64_t runs = 0, within = 0, regimes = 0, regimes_95 = 0, infeasible = 0;
+};
+VersusExactTotals AddVersusExact(const proto::RunResults& r, const std::string& planner,
+                                 const std::string& prefix, Macros* m, std::string* table) {
+  VersusExactTotals t;
+  for (const auto& row : experiments::VersusExactByRegime(r, planner)) {
+    t.runs += row.runs;
+    t.within += row.within_2pct;
+    t.infeasible += row.infeasible;
+    ++t.regimes;
+    // A regime meets the 95% goal only with feasible runs to judge.
+    if (row.runs > 0 && 20 * row.within_2pct >= 19 * row.runs) ++t.regimes_95;
+    if (table == nullptr) continue;
+    absl::StrAppend(table, TexEscape(planner), " & ", TexEscape(row.regime), " & ", row.runs,
+                    " & ", row.infeasible, " & ",
+                    row.runs == 0 ? Missing()
+                                  : Pct(static_cast<double>(row.within_2pct) / row.runs) + "\\%",
+                    " & ", Ratio2(row.recompute_ratio.mean), " & ",
+                    Ratio2(row.recompute_ratio.max), " & ", Ratio2(row.memory_ratio.mean),
+                    " \\\\\n");
+  }
+  const std::string k = absl::StrCat(prefix, MacroName(planner));
+  m->Add(k + "Runs", Int(t.runs));
+  m->Add(k + "WithinTwoPct", Pct(t.runs == 0 ? NAN : static_cast<double>(t.within) / t.runs));
+  m->Add(k + "Regimes", Int(t.regimes));
+  m->Add(k + "Infeasible", Int(t.infeasible));
+  return t;
+}
+
+// lower_bound_gap_exact_heldout: the budget variants on graphs not used to
+// tune keep_recomputed.
+void ExactHeldOut(const proto::RunResults& r, Macros* m) {
+  m->Comment("lower_bound_gap_exact_heldout");
+  m->Add("EXHeldOutGraphs", Int(CountInstances(r)));
+  for (const std::string planner : {"budget", "budget_all_orders", "budget_kept"}) {
+    AddVersusExact(r, planner, "EXHeldOutVs", m, nullptr);
+  }
+}
+
 void Exact(const proto::RunResults& r, Macros* m, std::map<std::string, std::string>* files) {
   m->Comment("lower_bound_gap_exact");
   int64_t max_nodes = 0, runs = 0;
@@ -388,28 +458,8 @@ void Exact(const proto::RunResults& r, Macros* m, std::map<std::string, std::str
                              "planner & regime & runs & infeasible & within 2\\% & mean recompute "
                              "ratio & max & mean memory ratio");
   for (const std::string planner : {"budget", "budget_all_orders", "budget_kept", "interval_tree"}) {
-    int64_t runs = 0, within = 0, regimes = 0, regimes_95 = 0, infeasible = 0;
-    for (const auto& row : experiments::VersusExactByRegime(r, planner)) {
-      runs += row.runs;
-      within += row.within_2pct;
-      infeasible += row.infeasible;
-      ++regimes;
-      // A regime meets the 95% goal only with feasible runs to judge.
-      if (row.runs > 0 && 20 * row.within_2pct >= 19 * row.runs) ++regimes_95;
-      absl::StrAppend(&vt, TexEscape(planner), " & ", TexEscape(row.regime), " & ", row.runs,
-                      " & ", row.infeasible, " & ",
-                      row.runs == 0 ? Missing()
-                                    : Pct(static_cast<double>(row.within_2pct) / row.runs) + "\\%",
-                      " & ", Ratio2(row.recompute_ratio.mean), " & ",
-                      Ratio2(row.recompute_ratio.max), " & ", Ratio2(row.memory_ratio.mean),
-                      " \\\\\n");
-    }
-    const std::string k = absl::StrCat("EXVs", MacroName(planner));
-    m->Add(k + "Runs", Int(runs));
-    m->Add(k + "WithinTwoPct", Pct(runs == 0 ? NAN : static_cast<double>(within) / runs));
-    m->Add(k + "Regimes", Int(regimes));
-    m->Add(k + "RegimesNinetyFive", Int(regimes_95));
-    m->Add(k + "Infeasible", Int(infeasible));
+    const VersusExactTotals totals = AddVersusExact(r, planner, "EXVs", m, &vt);
+    m->Add(absl::StrCat("EXVs", MacroName(planner), "RegimesNinetyFive"), Int(totals.regimes_95));
   }
   (*files)["tab_vs_exact.tex"] = vt + TableTail();
 
@@ -1153,7 +1203,8 @@ absl::StatusOr<std::map<std::string, std::string>> GenerateTex(const PaperInputs
   const std::pair<const char*, const std::optional<proto::RunResults>*> sections[] = {
       {"RD", &in.random_dags}, {"CC", &in.compare}, {"Peers", &in.peers},
       {"PeersZoo", &in.peers_zoo}, {"Gap", &in.gap},
-      {"EX", &in.exact},       {"FP", &in.frontier}, {"RT", &in.runtime}};
+      {"EX", &in.exact},       {"EXHeldOut", &in.exact_heldout},
+      {"FP", &in.frontier},    {"RT", &in.runtime}};
   if (in.random_dags) RandomDags(*in.random_dags, &m, &files);
   if (in.compare) Compare(*in.compare, &m, &files);
   if (in.peers) {
@@ -1165,6 +1216,7 @@ absl::StatusOr<std::map<std::string, std::string>> GenerateTex(const PaperInputs
   if (in.peers_zoo) PeersZoo(*in.peers_zoo, &m, &files);
   if (in.gap) Gap(*in.gap, &m, &files);
   if (in.exact) Exact(*in.exact, &m, &files);
+  if (in.exact_heldout) ExactHeldOut(*in.exact_heldout, &m);
   if (in.frontier) Frontier(*in.frontier, &m);
   if (in.runtime) Runtime(*in.runtime, in.runtime_machine, &m, &files);
   if (in.replay_fidelity_csv) {

@@ -7,7 +7,7 @@
 // label such as "random_dense" becomes "RandomDense" (digits spelled out,
 // since LaTeX macro names are letters only). Sections: RD (random_dags),
 // CC (compare_checkpointing), Peers (peers), Gap (lower_bound_gap), EX
-// (lower_bound_gap_exact), FP (frontier_profiles), RT (runtime scaling),
+// (lower_bound_gap_exact), EXHeldOut (lower_bound_gap_exact_heldout), FP (frontier_profiles), RT (runtime scaling),
 // RF (replay_fidelity).
 // Formatting is fixed per quantity (ratios 2 decimals, percentages 0 or 1,
 // seconds 2 significant digits), so the same results give the same bytes.
@@ -19,6 +19,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "experiments/summary.h"
 #include "proto/result.pb.h"
 
 namespace tbp::paper {
@@ -39,6 +40,9 @@ struct PaperInputs {
   std::string peers_zoo_timing_machine;
   std::optional<proto::RunResults> gap;
   std::optional<proto::RunResults> exact;
+  // lower_bound_gap_exact_heldout: the same comparison on graphs that were
+  // not used to tune the keep_recomputed passes.
+  std::optional<proto::RunResults> exact_heldout;
   std::optional<proto::RunResults> frontier;
   std::optional<proto::RunResults> runtime;
   std::string runtime_machine;  // one line describing the timing machine
@@ -65,6 +69,14 @@ absl::StatusOr<std::map<std::string, std::string>> GenerateTex(const PaperInputs
 
 // "random_dense" -> "RandomDense"; digits become words ("l2" -> "LTwo").
 std::string MacroName(const std::string& label);
+
+// Shared formatters. An em dash (Missing()) stands for a value that is not
+// finite. Pct: a fraction as a whole percentage ("19"); PctCi: a mean
+// fraction and its 95% half-width as "$19{\pm}2$", the mean alone when
+// the half-width is not finite (fewer than two values).
+std::string Missing();
+std::string Pct(double fraction);
+std::string PctCi(const experiments::MeanCi& m);
 
 // Bytes as GiB with one decimal ("37.1"); an em dash if not finite.
 std::string GiB(double bytes);
