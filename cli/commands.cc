@@ -169,6 +169,10 @@ absl::StatusOr<std::string> RunImport(const std::string& onnx_path, bool batch_g
     absl::StrAppendFormat(&out, "  symbolic dimension '%s' bound to %d\n", stats.batch_symbol,
                           batch);
   }
+  if (stats.fixed_batch > 0) {
+    absl::StrAppendFormat(&out, "  fixed batch %d of the inputs' leading dimension set to %d\n",
+                          stats.fixed_batch, batch);
+  }
   absl::StrAppendFormat(&out, "  store-all activation bytes %d, forward FLOPs %d, base cost %d\n",
                         g->total_compute_bytes(), g->total_forward_cost(), g->base_cost());
   absl::StrAppend(&out, "  operator                nodes  forward FLOPs  share\n");

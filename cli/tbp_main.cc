@@ -56,7 +56,7 @@ ABSL_FLAG(int64_t, blocks, 0, "[generate] Residual blocks (residual).");
 ABSL_FLAG(int64_t, block_depth, 0, "[generate] Ops per residual block (residual).");
 ABSL_FLAG(int64_t, batch, 0, "[generate] Batch size (transformer). [replay] rows of every "
           "tensor (default 1): width = output_bytes / (4 * batch). [import] binds the "
-          "model's symbolic batch dimension (>= 1).");
+          "model's symbolic batch dimension, or re-batches a fixed-batch model (>= 1).");
 ABSL_FLAG(int64_t, seq_len, 0, "[generate] Sequence length (transformer).");
 ABSL_FLAG(int64_t, hidden, 0, "[generate] Hidden size (transformer).");
 ABSL_FLAG(int64_t, heads, 0, "[generate] Attention heads (transformer).");
@@ -89,8 +89,9 @@ constexpr char kUsage[] =
     "            Write a seeded synthetic graph (or --spec=GeneratorSpec file).\n"
     "  import    --onnx=MODEL.onnx [--batch=N] --out=FILE\n"
     "            Import an ONNX model: shapes by ONNX shape inference (--batch\n"
-    "            binds the symbolic batch), bytes from shape x dtype, FLOPs per\n"
-    "            operator, backward = 2 x forward (docs/model.md).\n"
+    "            binds the symbolic batch or re-batches a fixed one), bytes from\n"
+    "            shape x dtype, FLOPs per operator, backward = 2 x forward\n"
+    "            (docs/model.md).\n"
     "  analyze   --graph=FILE [--format=json]\n"
     "            Orders compared, frontier profile, height-compressibility\n"
     "            verdict, lower bounds and upper bounds.\n"

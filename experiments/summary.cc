@@ -35,7 +35,7 @@ Stats ComputeStats(const std::vector<double>& values) {
   Stats s;
   s.count = static_cast<int64_t>(values.size());
   if (values.empty()) {
-    s.mean = s.min = s.max = kNaN;
+    s.mean = s.min = s.max = s.half_width = kNaN;
     return s;
   }
   double sum = 0;
@@ -46,6 +46,14 @@ Stats ComputeStats(const std::vector<double>& values) {
     s.max = std::max(s.max, v);
   }
   s.mean = sum / static_cast<double>(values.size());
+  if (s.count < 2) {
+    s.half_width = kNaN;
+    return s;
+  }
+  double squares = 0.0;
+  for (double v : values) squares += (v - s.mean) * (v - s.mean);
+  const double sd = std::sqrt(squares / static_cast<double>(s.count - 1));
+  s.half_width = StudentT95(s.count - 1) * sd / std::sqrt(static_cast<double>(s.count));
   return s;
 }
 
@@ -63,18 +71,7 @@ double StudentT95(int64_t dof) {
 
 MeanCi ComputeMeanCi(const std::vector<double>& values) {
   const Stats stats = ComputeStats(values);
-  MeanCi m;
-  m.count = stats.count;
-  m.mean = stats.mean;
-  if (m.count < 2) {
-    m.half_width = kNaN;
-    return m;
-  }
-  double squares = 0.0;
-  for (double v : values) squares += (v - m.mean) * (v - m.mean);
-  const double sd = std::sqrt(squares / static_cast<double>(m.count - 1));
-  m.half_width = StudentT95(m.count - 1) * sd / std::sqrt(static_cast<double>(m.count));
-  return m;
+  return {stats.count, stats.mean, stats.half_width};
 }
 
 std::vector<std::string> Regimes(const proto::RunResults& results) {

@@ -20,12 +20,15 @@
 
 namespace tbp::experiments {
 
-// Mean, min, max of a sample; count = its size (NaN statistics if empty).
+// Mean, min, max of a sample and the 95% confidence half-width of its mean
+// (Student's t; NaN below two values); count = its size (NaN statistics if
+// empty).
 struct Stats {
   int64_t count = 0;
   double mean = 0.0;
   double min = 0.0;
   double max = 0.0;
+  double half_width = 0.0;
 };
 Stats ComputeStats(const std::vector<double>& values);
 

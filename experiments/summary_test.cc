@@ -35,6 +35,18 @@ proto::RunResults TwoInstances() {
   return results;
 }
 
+TEST(ComputeStats, MeanRangeAndConfidenceHalfWidth) {
+  // Mean 2, sample sd 1, t(2) = 4.303: half-width 4.303 / sqrt(3).
+  const Stats s = ComputeStats({3.0, 1.0, 2.0});
+  EXPECT_EQ(s.count, 3);
+  EXPECT_DOUBLE_EQ(s.mean, 2.0);
+  EXPECT_DOUBLE_EQ(s.min, 1.0);
+  EXPECT_DOUBLE_EQ(s.max, 3.0);
+  EXPECT_NEAR(s.half_width, 4.303 / std::sqrt(3.0), 1e-12);
+  EXPECT_TRUE(std::isnan(ComputeStats({5.0}).half_width));
+  EXPECT_TRUE(std::isnan(ComputeStats({}).mean));
+}
+
 TEST(TradeoffSummary, StatisticsArePerInstanceThenOverInstances) {
   const std::vector<TradeoffRow> rows = TradeoffSummary(TwoInstances());
   ASSERT_EQ(rows.size(), 1u);

@@ -180,6 +180,11 @@ void RandomDags(const proto::RunResults& r, Macros* m, std::map<std::string, std
   m->Add("RDIncompressibleMemoryMinPct", Pct(split.incompressible_memory_ratio.min));
   m->Add("RDCompressibleOverheadPct", Pct(split.compressible_overhead.mean));
   m->Add("RDIncompressibleOverheadPct", Pct(split.incompressible_overhead.mean));
+  // Their 95% confidence half-widths over the graphs.
+  m->Add("RDCompressibleMemoryCiPct", Pct(split.compressible_memory_ratio.half_width));
+  m->Add("RDIncompressibleMemoryCiPct", Pct(split.incompressible_memory_ratio.half_width));
+  m->Add("RDCompressibleOverheadCiPct", Pct(split.compressible_overhead.half_width));
+  m->Add("RDIncompressibleOverheadCiPct", Pct(split.incompressible_overhead.half_width));
   std::string t = TableHead(
       "lrrrrrr",
       "regime & graphs & $n$ & compressible & $W/T$ (\\%) & peak / store-all (\\%) & "

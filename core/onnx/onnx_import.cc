@@ -1,9 +1,11 @@
 #include "core/onnx/onnx_import.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cstdint>
 #include <exception>
 #include <map>
+#include <optional>
 #include <queue>
 #include <set>
 #include <string>
@@ -265,9 +267,18 @@ absl::Status ScanInputShape(const onnx::ValueInfoProto& in, int64_t batch,
 }
 
 // Phase 3b: the one symbolic dimension --batch binds, and the tensors that
-// carry the batch (the data inputs), which decide what may be folded.
+// carry the batch (the data inputs), which decide what may be folded. A
+// model with fixed input shapes is re-batched instead: the first graph
+// input that is not an initializer is a data input, its leading dimension
+// the exported batch (*fixed_batch; 0 when the model has a symbolic batch
+// or no --batch is given), and the data inputs are the graph inputs with
+// that leading dimension (*rebatched; weights stored as graph inputs keep
+// theirs).
 absl::StatusOr<std::unordered_set<std::string>> BindBatchSymbol(
-    const onnx::GraphProto& g, const Dataflow& df, int64_t batch, std::string* batch_symbol) {
+    const onnx::GraphProto& g, const Dataflow& df, int64_t batch, std::string* batch_symbol,
+    int64_t* fixed_batch, std::unordered_set<std::string>* rebatched) {
+  *fixed_batch = 0;
+  rebatched->clear();
   std::set<std::string> symbols;
   std::vector<std::string> symbolic_inputs;
   for (const auto& in : g.input()) {
@@ -283,9 +294,22 @@ absl::StatusOr<std::unordered_set<std::string>> BindBatchSymbol(
         "): only one, the batch, can be bound by --batch; fix the others in the model"));
   }
   if (symbols.empty() && batch > 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "batch = ", batch,
-        " given, but the model has no symbolic dimension to bind (its input shapes are fixed)"));
+    for (const auto& in : g.input()) {
+      if (df.initializers.count(in.name())) continue;
+      const auto& dims = in.type().tensor_type().shape().dim();
+      if (rebatched->empty()) {
+        if (dims.empty() || dims[0].dim_value() < 1) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "batch = ", batch, " given for a model with fixed input shapes, but its first data "
+              "input '", in.name(), "' has no leading dimension >= 1 to re-batch"));
+        }
+        *fixed_batch = dims[0].dim_value();
+      } else if (dims.empty() || dims[0].dim_value() != *fixed_batch) {
+        continue;
+      }
+      rebatched->insert(in.name());
+    }
+    return *rebatched;
   }
   if (!symbols.empty()) *batch_symbol = *symbols.begin();
   std::unordered_set<std::string> carries_batch;
@@ -373,11 +397,85 @@ absl::Status CheckPositiveAttributes(const onnx::GraphProto& g) {
   return absl::OkStatus();
 }
 
+// The int64 values of a constant tensor: an initializer or the output of
+// a Constant node (its `value` attribute); nullopt if `tensor` is neither
+// or is not INT64.
+std::optional<std::vector<int64_t>> ConstantInt64s(const onnx::GraphProto& g,
+                                                   const std::string& tensor) {
+  const onnx::TensorProto* t = nullptr;
+  for (const auto& init : g.initializer()) {
+    if (init.name() == tensor) t = &init;
+  }
+  for (const auto& node : g.node()) {
+    if (t != nullptr) break;
+    if (node.op_type() != "Constant" || node.output_size() != 1 || node.output(0) != tensor) {
+      continue;
+    }
+    for (const auto& a : node.attribute()) {
+      if (a.name() == "value" && a.has_t()) t = &a.t();
+    }
+  }
+  if (t == nullptr || t->data_type() != onnx::TensorProto::INT64) return std::nullopt;
+  std::vector<int64_t> values(t->int64_data().begin(), t->int64_data().end());
+  if (values.empty() && !t->raw_data().empty()) {
+    if (t->raw_data().size() % sizeof(int64_t) != 0) return std::nullopt;
+    values.resize(t->raw_data().size() / sizeof(int64_t));
+    std::memcpy(values.data(), t->raw_data().data(), t->raw_data().size());  // little-endian
+  }
+  return values;
+}
+
+// Phase 4d (re-batching only): a constant shape that starts with the
+// exported batch pins it (a Reshape to [1, -1] exported at batch 1 stays
+// [1, -1] at batch 8, and ONNX shape inference would silently accept the
+// wrong shape); such a node is an error that names it. Conservative: a
+// constant whose first entry merely equals the exported batch is refused
+// too.
+absl::Status CheckNoPinnedBatch(const onnx::GraphProto& g, int64_t fixed_batch, int64_t batch) {
+  if (fixed_batch == 0 || fixed_batch == batch) return absl::OkStatus();
+  for (int v = 0; v < g.node_size(); ++v) {
+    const onnx::NodeProto& node = g.node(v);
+    const std::string& op = node.op_type();
+    if ((op != "Reshape" && op != "Expand" && op != "ConstantOfShape") || node.input_size() < 1) {
+      continue;
+    }
+    const std::string& shape = op == "ConstantOfShape" ? node.input(0) : node.input_size() > 1
+                                                                            ? node.input(1)
+                                                                            : std::string();
+    const std::optional<std::vector<int64_t>> values = ConstantInt64s(g, shape);
+    if (!values || values->empty() || (*values)[0] != fixed_batch) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        NodeLabel(node, v), ": its constant shape '", shape, "' = [",
+        absl::StrJoin(*values, ", "), "] starts with the exported batch ", fixed_batch,
+        ", which pins it: batch = ", batch,
+        " cannot re-batch this model (export it with a dynamic batch axis)"));
+  }
+  return absl::OkStatus();
+}
+
+// BatchNormalization in training mode at opsets <= 13 has up to five
+// outputs; ONNX shape inference (libonnx 1.12) shapes only Y. The others
+// (running and saved mean and variance) are per channel: the shape and
+// element type of the scale input. Fills those that inference left out.
+void ShapeBatchNormStatistics(const onnx::GraphProto& g, TensorMap* info) {
+  for (const auto& node : g.node()) {
+    if (node.op_type() != "BatchNormalization" || node.input_size() < 2) continue;
+    auto scale = info->find(node.input(1));
+    if (scale == info->end()) continue;
+    for (int i = 1; i < node.output_size(); ++i) {
+      if (!node.output(i).empty() && !info->count(node.output(i))) {
+        (*info)[node.output(i)] = scale->second;
+      }
+    }
+  }
+}
+
 // Phase 5: binds the batch and runs ONNX shape inference on a copy with the
 // nodes in topological order (it needs them so); returns every concrete
 // shape, initializers included.
 absl::StatusOr<TensorMap> InferShapes(const onnx::ModelProto& model_in, const Dataflow& df,
-                                      int64_t batch) {
+                                      int64_t batch,
+                                      const std::unordered_set<std::string>& rebatched) {
   const onnx::GraphProto& g = model_in.graph();
   onnx::ModelProto model = model_in;
   onnx::GraphProto* mg = model.mutable_graph();
@@ -387,9 +485,12 @@ absl::StatusOr<TensorMap> InferShapes(const onnx::ModelProto& model_in, const Da
   }
   for (auto& in : *mg->mutable_input()) {
     if (df.initializers.count(in.name()) || !in.type().has_tensor_type()) continue;
-    for (auto& d : *in.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim()) {
+    auto* dims = in.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim();
+    for (auto& d : *dims) {
       if (!d.has_dim_value()) d.set_dim_value(batch);
     }
+    // Re-batching a fixed-shape model: its leading dimension is the batch.
+    if (rebatched.count(in.name())) (*dims)[0].set_dim_value(batch);
   }
   mg->clear_node();
   for (int v : df.topo) *mg->add_node() = g.node(v);
@@ -653,14 +754,19 @@ absl::StatusOr<proto::Graph> ImportOnnxModel(const onnx::ModelProto& model_in,
   Dataflow df;
   if (absl::Status s = IndexTensors(g, &df); !s.ok()) return s;
   if (absl::Status s = SortNodes(g, &df); !s.ok()) return s;
-  absl::StatusOr<std::unordered_set<std::string>> carries_batch =
-      BindBatchSymbol(g, df, options.batch, &stats.batch_symbol);
+  std::unordered_set<std::string> rebatched;
+  absl::StatusOr<std::unordered_set<std::string>> carries_batch = BindBatchSymbol(
+      g, df, options.batch, &stats.batch_symbol, &stats.fixed_batch, &rebatched);
   if (!carries_batch.ok()) return carries_batch.status();
+  if (absl::Status s = CheckNoPinnedBatch(g, stats.fixed_batch, options.batch); !s.ok()) {
+    return s;
+  }
   const std::vector<char> folded = FoldNodes(g, df, *carries_batch);
   if (absl::Status s = CheckCostedOps(g, df.topo, folded); !s.ok()) return s;
   if (absl::Status s = CheckPositiveAttributes(g); !s.ok()) return s;
-  absl::StatusOr<TensorMap> info = InferShapes(model_in, df, options.batch);
+  absl::StatusOr<TensorMap> info = InferShapes(model_in, df, options.batch, rebatched);
   if (!info.ok()) return info.status();
+  ShapeBatchNormStatistics(g, &*info);
 
   Draft draft;
   if (absl::Status s = AddSourceNodes(df, *info, *carries_batch, &draft); !s.ok()) return s;

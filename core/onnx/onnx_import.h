@@ -29,13 +29,24 @@
 // same one, the batch; OnnxImportOptions::batch binds it, and the bound
 // model goes through ONNX shape inference (strict mode, data propagation
 // on). Then every tensor a COMPUTE node reads or writes must have a
-// concrete shape.
+// concrete shape. A model with fixed input shapes is re-batched by a
+// given batch: the first graph input that is not an initializer has the
+// exported batch as its leading dimension; every such input with that
+// leading dimension is a data input and gets the batch instead (others,
+// e.g. weights stored as graph inputs, keep their shapes); shapes are
+// inferred anew;
+// a Reshape, Expand or ConstantOfShape whose constant shape starts with
+// the exported batch pins it and is an error naming the node (when the
+// batch differs from the exported one). BatchNormalization's training
+// statistics (outputs 1-4 at opsets <= 13, which libonnx's inference
+// leaves unshaped) take the shape of its scale input, [C].
 //
 // Errors (kInvalidArgument, never a crash, never a silent zero): bytes that
 // are not an ONNX model; no graph; a node reading an undefined tensor; two
 // producers of one tensor; a cycle (names nodes on it); a symbolic
-// dimension with no --batch, or --batch <= 0, or --batch for a model
-// without one, or two different symbols; shape inference failures; an
+// dimension with no --batch, or --batch <= 0, or two different symbols;
+// --batch for a fixed-shape model whose first data input has no leading
+// dimension, or with a constant pinning the batch; shape inference failures; an
 // unknown shape or element type (naming node and tensor); an operator
 // without a FLOP rule (naming node and operator); no differentiable output.
 // ImportOnnxFile: a file that cannot be read is kNotFound (kDataLoss for an
@@ -75,6 +86,10 @@ struct OnnxImportStats {
   // folded from nodes are not counted.
   int64_t parameter_bytes = 0;
   std::string batch_symbol;  // the symbol bound, "" if none
+  // A model with fixed input shapes and a batch given: the exported batch
+  // (the data inputs' common leading dimension) that `batch` replaced; 0 if
+  // the model has a symbolic batch or no batch was given.
+  int64_t fixed_batch = 0;
   // Per operator type of the COMPUTE nodes: count and forward FLOPs.
   std::map<std::string, std::pair<int64_t, int64_t>> ops;
 };

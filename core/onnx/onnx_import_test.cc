@@ -253,14 +253,85 @@ TEST(OnnxImportTest, SymbolicBatchNeedsBatchAndOnlyOneSymbol) {
   EXPECT_THAT(s.message(), HasSubstr("2 different symbolic dimensions (K, N)"));
 }
 
-TEST(OnnxImportTest, BatchForAFixedModelIsAnError) {
+// ConvNet exported at a fixed batch of 2 (x is [2,3,8,8]).
+onnx::ModelProto FixedConvNet() {
   onnx::ModelProto m = ConvNet();
   m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()
       ->mutable_shape()->mutable_dim(0)->set_dim_value(2);
-  EXPECT_TRUE(ImportError(m, 0).ok());
+  m.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()
+      ->mutable_shape()->mutable_dim(0)->set_dim_value(2);
+  return m;
+}
+
+TEST(OnnxImportTest, BatchRebatchesAFixedModel) {
+  EXPECT_TRUE(ImportError(FixedConvNet(), 0).ok());
+  OnnxImportOptions options;
+  options.batch = 8;
+  OnnxImportStats stats;
+  absl::StatusOr<proto::Graph> g = ImportOnnxModel(FixedConvNet(), options, &stats);
+  ASSERT_TRUE(g.ok()) << g.status();
+  std::map<std::string, proto::Node> n = ByName(*g);
+  // conv: Y [8,4,6,6] = 1152 floats = 4608 bytes; x: 8*3*8*8 floats.
+  EXPECT_EQ(n["conv"].output_bytes(), 4608);
+  EXPECT_EQ(n["x"].output_bytes(), 6144);
+  // fc: [8,10] = 320 bytes.
+  EXPECT_EQ(n["fc"].output_bytes(), 320);
+  EXPECT_EQ(stats.fixed_batch, 2);
+  EXPECT_EQ(stats.batch_symbol, "");
+  // The weights stored as graph inputs keep their shapes and are
+  // parameters, as with a symbolic batch.
+  EXPECT_EQ(n["W"].output_bytes(), 432);
+  EXPECT_EQ(stats.parameter_bytes, 4 * (108 + 4 + 1440 + 10));
+  // The exported batch itself: the same graph as without --batch.
+  options.batch = 2;
+  absl::StatusOr<proto::Graph> same = ImportOnnxModel(FixedConvNet(), options, nullptr);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(ByName(*same)["conv"].output_bytes(), 1152);
+}
+
+TEST(OnnxImportTest, RebatchRefusesAConstantThatPinsTheBatch) {
+  // Flatten replaced by Reshape(m, [2, 144]): the exported batch is baked in.
+  onnx::ModelProto m = FixedConvNet();
+  onnx::GraphProto* g = m.mutable_graph();
+  onnx::TensorProto* shape = g->add_initializer();
+  shape->set_name("target");
+  shape->set_data_type(onnx::TensorProto::INT64);
+  shape->add_dims(2);
+  shape->add_int64_data(2);
+  shape->add_int64_data(144);
+  onnx::NodeProto* flat = g->mutable_node(4);
+  ASSERT_EQ(flat->op_type(), "Flatten");
+  flat->set_name("reshape");
+  flat->set_op_type("Reshape");
+  flat->add_input("target");
+  EXPECT_TRUE(ImportError(m, 2).ok());
   absl::Status s = ImportError(m, 8);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("no symbolic dimension"));
+  EXPECT_THAT(s.message(), HasSubstr("'reshape'"));
+  EXPECT_THAT(s.message(), HasSubstr("[2, 144] starts with the exported batch 2"));
+  // A shape of [-1, 144] re-batches.
+  shape->set_int64_data(0, -1);
+  EXPECT_TRUE(ImportError(m, 8).ok());
+}
+
+TEST(OnnxImportTest, BatchNormTrainingStatisticsArePerChannel) {
+  // x[N,4,6,6] -> BatchNormalization (opset 13, training: five outputs) ->
+  // y; scale, bias, mean and var are [4] graph inputs (weights).
+  onnx::ModelProto m = NewModel();
+  m.mutable_opset_import(0)->set_version(13);
+  onnx::GraphProto* g = m.mutable_graph();
+  const int32_t f = onnx::TensorProto::FLOAT;
+  AddValueInfo(g->mutable_input(), "x", f, {"N", "4", "6", "6"});
+  for (const char* p : {"scale", "bias", "mean", "var"}) AddValueInfo(g->mutable_input(), p, f, {"4"});
+  AddNode(g, "bn", "BatchNormalization", {"x", "scale", "bias", "mean", "var"},
+          {"y", "running_mean", "running_var", "saved_mean", "saved_var"});
+  AddValueInfo(g->mutable_output(), "y", f, {"N", "4", "6", "6"});
+  OnnxImportOptions options;
+  options.batch = 2;
+  absl::StatusOr<proto::Graph> imported = ImportOnnxModel(m, options, nullptr);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  // Y: 2*4*6*6 = 288 floats = 1152 bytes; four statistics of 4 floats.
+  EXPECT_EQ(ByName(*imported)["bn"].output_bytes(), 1152 + 4 * 16);
 }
 
 TEST(OnnxImportTest, UnknownOperatorNamesNodeAndOperator) {
