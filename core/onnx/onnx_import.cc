@@ -1,8 +1,8 @@
 #include "core/onnx/onnx_import.h"
 
 #include <algorithm>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <map>
 #include <optional>
@@ -398,8 +398,8 @@ absl::Status CheckPositiveAttributes(const onnx::GraphProto& g) {
 }
 
 // The int64 values of a constant tensor: an initializer or the output of
-// a Constant node (its `value` attribute); nullopt if `tensor` is neither
-// or is not INT64.
+// a Constant node (its `value` tensor or `value_ints`); nullopt if `tensor`
+// is neither or is not INT64.
 std::optional<std::vector<int64_t>> ConstantInt64s(const onnx::GraphProto& g,
                                                    const std::string& tensor) {
   const onnx::TensorProto* t = nullptr;
@@ -413,6 +413,7 @@ std::optional<std::vector<int64_t>> ConstantInt64s(const onnx::GraphProto& g,
     }
     for (const auto& a : node.attribute()) {
       if (a.name() == "value" && a.has_t()) t = &a.t();
+      if (a.name() == "value_ints") return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     }
   }
   if (t == nullptr || t->data_type() != onnx::TensorProto::INT64) return std::nullopt;

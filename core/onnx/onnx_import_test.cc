@@ -312,6 +312,16 @@ TEST(OnnxImportTest, RebatchRefusesAConstantThatPinsTheBatch) {
   // A shape of [-1, 144] re-batches.
   shape->set_int64_data(0, -1);
   EXPECT_TRUE(ImportError(m, 8).ok());
+  // The same pin from a Constant node's value_ints.
+  onnx::NodeProto* k = AddNode(g, "pin", "Constant", {}, {"target2"});
+  onnx::AttributeProto* a = k->add_attribute();
+  a->set_name("value_ints");
+  a->set_type(onnx::AttributeProto::INTS);
+  a->add_ints(2);
+  a->add_ints(144);
+  g->mutable_node(4)->set_input(1, "target2");
+  s = ImportError(m, 8);
+  EXPECT_THAT(s.message(), HasSubstr("'target2' = [2, 144] starts with the exported batch 2"));
 }
 
 TEST(OnnxImportTest, BatchNormTrainingStatisticsArePerChannel) {
