@@ -20,6 +20,7 @@
 #include "core/graph/graph.h"
 #include "core/io/proto_io.h"
 #include "core/onnx/op_costs.h"
+#include "core/util/contained.h"
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
 
@@ -495,12 +496,43 @@ absl::StatusOr<TensorMap> InferShapes(const onnx::ModelProto& model_in, const Da
   }
   mg->clear_node();
   for (int v : df.topo) *mg->add_node() = g.node(v);
-  try {
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
-                                       onnx::ShapeInferenceOptions(false, 1, true));
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("ONNX shape inference failed: ", e.what()));
+  // libonnx's inference can crash on a model it should reject (a
+  // segmentation fault on swin_t re-batched from a fixed-batch export, a
+  // division by zero on a zero stride): it runs in a child process, which
+  // sends back only the inferred shapes (inputs, value_info, outputs).
+  const ContainedOutcome outcome = RunContained(
+      [&model](const EmitFn& emit) -> absl::Status {
+        try {
+          onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                             onnx::ShapeInferenceOptions(false, 1, true));
+        } catch (const std::exception& e) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("ONNX shape inference failed: ", e.what()));
+        }
+        onnx::GraphProto shapes;
+        *shapes.mutable_input() = model.graph().input();
+        *shapes.mutable_value_info() = model.graph().value_info();
+        *shapes.mutable_output() = model.graph().output();
+        emit(shapes.SerializeAsString());
+        return absl::OkStatus();
+      },
+      /*deadline_s=*/0, "ONNX shape inference (libonnx)");
+  if (absl::IsAborted(outcome.status)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ONNX shape inference crashed on this model (", outcome.status.message(), ")",
+        rebatched.empty() ? ""
+                          : "; the model was re-batched from its fixed export batch, and a "
+                            "constant that pins that batch is the usual cause: export it with "
+                            "a dynamic batch axis"));
   }
+  if (!outcome.status.ok()) return outcome.status;
+  onnx::GraphProto shapes;
+  if (!outcome.last_message || !shapes.ParseFromString(*outcome.last_message)) {
+    return absl::InternalError("ONNX shape inference returned no shapes");
+  }
+  *mg->mutable_input() = shapes.input();
+  *mg->mutable_value_info() = shapes.value_info();
+  *mg->mutable_output() = shapes.output();
   TensorMap info;
   for (const auto* list : {&mg->input(), &mg->value_info(), &mg->output()}) {
     for (const auto& vi : *list) {

@@ -155,11 +155,11 @@ ContainedOutcome RunContained(const std::function<absl::Status(const EmitFn& emi
     out.status = *reader.status;
   } else if (WIFSIGNALED(wstatus)) {
     out.status = absl::AbortedError(absl::StrCat(
-        what, ": the solver process died with ", SignalName(WTERMSIG(wstatus)),
-        " (e.g. an internal assertion of the solver library)"));
+        what, ": the child process running it died with ", SignalName(WTERMSIG(wstatus)),
+        " (a crash or an internal assertion of the library)"));
   } else {
     out.status = absl::AbortedError(absl::StrFormat(
-        "%s: the solver process exited with status %d before reporting a result", what,
+        "%s: the child process running it exited with status %d before reporting a result", what,
         WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1));
   }
   return out;
