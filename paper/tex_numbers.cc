@@ -76,6 +76,14 @@ std::string Fixed(double x, int decimals) {
 }
 
 std::string Ratio2(double x) { return Fixed(x, 2); }
+
+// A mean with its 95% half-width, "$1.43{\pm}0.12$" (the mean alone below
+// two values): ratios with two decimals, percentages whole.
+std::string Ratio2Ci(const Stats& s) {
+  if (!std::isfinite(s.half_width)) return Ratio2(s.mean);
+  return absl::StrFormat("$%.2f{\\pm}%.2f$", s.mean, s.half_width);
+}
+std::string PctStatsCi(const Stats& s) { return PctCi({s.count, s.mean, s.half_width}); }
 std::string Pct1(double fraction) { return Fixed(100.0 * fraction, 1); }
 
 // 2 significant digits, plain notation above 0.01, scientific below.
@@ -199,8 +207,8 @@ void RandomDags(const proto::RunResults& r, Macros* m, std::map<std::string, std
                                   : absl::StrCat(Int(row.min_nodes), "--", Int(row.max_nodes));
     absl::StrAppend(&t, TexEscape(row.regime), " & ", row.instances, " & ", nodes, " & ",
                     row.compressible, "/", row.instances, " & ",
-                    Pct1(row.frontier_fraction.mean), " & ", Pct(row.memory_ratio.mean), " & ",
-                    Pct(row.overhead.mean), " \\\\\n");
+                    Pct1(row.frontier_fraction.mean), " & ", PctStatsCi(row.memory_ratio), " & ",
+                    PctStatsCi(row.overhead), " \\\\\n");
   }
   (*files)["tab_regimes.tex"] = t + TableTail();
 }
@@ -338,7 +346,7 @@ void Gap(const proto::RunResults& r, Macros* m, std::map<std::string, std::strin
   (*files)["tab_gap.tex"] =
       table(absl::StrCat("lr", std::string(planners.size(), 'r')), "regime & graphs", true,
             [](const experiments::GapRow& g) {
-              return absl::StrCat(Ratio2(g.gap.mean), " (", Ratio2(g.gap.max), ")");
+              return absl::StrCat(Ratio2Ci(g.gap), " (", Ratio2(g.gap.max), ")");
             });
   // The same at bounded compute: mean gap within 1.5x and within 2x
   // store-all's compute, and the compute of the least-memory run; graphs

@@ -46,7 +46,9 @@
 // producers of one tensor; a cycle (names nodes on it); a symbolic
 // dimension with no --batch, or --batch <= 0, or two different symbols;
 // --batch for a fixed-shape model whose first data input has no leading
-// dimension, or with a constant pinning the batch; shape inference failures; an
+// dimension, or with a constant pinning the batch; shape inference failures
+// (libonnx's inference runs in a child process: a crash in it is such an
+// error, naming the signal); an
 // unknown shape or element type (naming node and tensor); an operator
 // without a FLOP rule (naming node and operator); no differentiable output.
 // ImportOnnxFile: a file that cannot be read is kNotFound (kDataLoss for an
