@@ -302,6 +302,7 @@ VerdictSplit SplitByVerdict(const proto::RunResults& results) {
 
 std::vector<TradeoffRow> TradeoffSummary(const proto::RunResults& results) {
   std::vector<TradeoffRow> rows;
+  const std::map<int64_t, std::vector<const proto::RunRecord*>> by_instance = ByInstance(results);
   for (const std::string& regime : Regimes(results)) {
     // The regime's instances, in order of first appearance.
     std::vector<int64_t> instances;
@@ -319,13 +320,11 @@ std::vector<TradeoffRow> TradeoffSummary(const proto::RunResults& results) {
       std::vector<double> least, at_half, at_quarter;
       for (int64_t instance : instances) {
         double m_min = kNaN, o_half = kNaN, o_quarter = kNaN;
-        for (const proto::RunRecord& r : results.records()) {
-          if (r.instance_index() != instance || r.planner_label() != planner || !r.valid()) {
-            continue;
-          }
+        for (const proto::RunRecord* r : by_instance.at(instance)) {
+          if (r->planner_label() != planner || !r->valid()) continue;
           ++row.valid_runs;
-          const double m = Ratio(r.peak_bytes(), r.store_all_peak_bytes());
-          const double o = r.compute_overhead();
+          const double m = Ratio(r->peak_bytes(), r->store_all_peak_bytes());
+          const double o = r->compute_overhead();
           if (std::isnan(m_min) || m < m_min) m_min = m;
           if (m <= 0.5 && (std::isnan(o_half) || o < o_half)) o_half = o;
           if (m <= 0.25 && (std::isnan(o_quarter) || o < o_quarter)) o_quarter = o;
