@@ -116,10 +116,10 @@ std::vector<FailureModeRow> FailureModeRows(const proto::RunResults& results) {
       least.push_back(c.least_memory);
       overhead.push_back(c.overhead_at_least);
     }
-    row.least_memory = ComputeMeanCi(least);
-    row.overhead_at_least = ComputeMeanCi(overhead);
-    row.memory_at_1_5x = ComputeMeanCi(at_1_5x);
-    row.lower_bound = ComputeMeanCi(bound);
+    row.least_memory = ComputeStats(least);
+    row.overhead_at_least = ComputeStats(overhead);
+    row.memory_at_1_5x = ComputeStats(at_1_5x);
+    row.lower_bound = ComputeStats(bound);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -144,7 +144,7 @@ std::string FailureModesCsv(const std::vector<FailureModeRow>& rows) {
         CsvField(r.sweep), absl::StrCat(r.point_index), CsvDouble(r.sweep_value),
         absl::StrCat(r.compute_nodes), r.largest ? "1" : "0", absl::StrCat(r.planner_index), CsvField(r.planner),
         absl::StrCat(r.instances), absl::StrCat(r.infeasible)};
-    for (const MeanCi* m : {&r.least_memory, &r.overhead_at_least, &r.memory_at_1_5x,
+    for (const Stats* m : {&r.least_memory, &r.overhead_at_least, &r.memory_at_1_5x,
                             &r.lower_bound}) {
       fields.push_back(CsvDouble(m->mean));
       fields.push_back(CsvDouble(m->half_width));

@@ -49,10 +49,10 @@ struct FailureModeRow {
   int64_t planner_index = 0;  // position of the planner in the spec
   int64_t instances = 0;
   int64_t infeasible = 0;
-  MeanCi least_memory;
-  MeanCi overhead_at_least;
-  MeanCi memory_at_1_5x;
-  MeanCi lower_bound;
+  Stats least_memory;
+  Stats overhead_at_least;
+  Stats memory_at_1_5x;
+  Stats lower_bound;
 };
 
 // Rows in the order sweep (first appearance), point, compute_nodes,

@@ -39,24 +39,6 @@ proto::RunRecord* AddRun(proto::RunResults* results, const std::string& label,
   return r;
 }
 
-TEST(StudentT95, TabulatedValues) {
-  EXPECT_DOUBLE_EQ(StudentT95(1), 12.706);
-  EXPECT_DOUBLE_EQ(StudentT95(9), 2.262);
-  EXPECT_DOUBLE_EQ(StudentT95(30), 2.042);
-  EXPECT_DOUBLE_EQ(StudentT95(5000), 1.960);
-  EXPECT_TRUE(std::isnan(StudentT95(0)));
-}
-
-TEST(ComputeMeanCi, ByHand) {
-  // Mean 2, sample sd 1, n 3: half-width 4.303 / sqrt(3).
-  const MeanCi m = ComputeMeanCi({1, 2, 3});
-  EXPECT_EQ(m.count, 3);
-  EXPECT_DOUBLE_EQ(m.mean, 2.0);
-  EXPECT_NEAR(m.half_width, 4.303 / std::sqrt(3.0), 1e-12);
-  EXPECT_TRUE(std::isnan(ComputeMeanCi({5}).half_width));
-  EXPECT_TRUE(std::isnan(ComputeMeanCi({}).mean));
-}
-
 TEST(FailureModeRows, LeastMemoryBoundedComputeAndInfeasible) {
   proto::RunResults results;
   results.mutable_spec()->add_planners()->mutable_options()->set_planner("budget");

@@ -69,11 +69,6 @@ double StudentT95(int64_t dof) {
   return dof < 1000 ? 1.980 : 1.960;
 }
 
-MeanCi ComputeMeanCi(const std::vector<double>& values) {
-  const Stats stats = ComputeStats(values);
-  return {stats.count, stats.mean, stats.half_width};
-}
-
 std::vector<std::string> Regimes(const proto::RunResults& results) {
   std::vector<std::string> out;
   for (const proto::GraphSource& g : results.spec().graphs()) out.push_back(g.label());
@@ -333,9 +328,9 @@ std::vector<TradeoffRow> TradeoffSummary(const proto::RunResults& results) {
         if (!std::isnan(o_half)) at_half.push_back(o_half);
         if (!std::isnan(o_quarter)) at_quarter.push_back(o_quarter);
       }
-      row.min_memory_ratio = ComputeMeanCi(least);
-      row.overhead_at_half = ComputeMeanCi(at_half);
-      row.overhead_at_quarter = ComputeMeanCi(at_quarter);
+      row.min_memory_ratio = ComputeStats(least);
+      row.overhead_at_half = ComputeStats(at_half);
+      row.overhead_at_quarter = ComputeStats(at_quarter);
       rows.push_back(row);
     }
   }

@@ -32,15 +32,6 @@ struct Stats {
 };
 Stats ComputeStats(const std::vector<double>& values);
 
-// A mean with its 95% confidence half-width over `count` values (Student's
-// t; half_width NaN below two values).
-struct MeanCi {
-  int64_t count = 0;
-  double mean = 0.0;
-  double half_width = 0.0;
-};
-MeanCi ComputeMeanCi(const std::vector<double>& values);
-
 // The two-sided 95% quantile of Student's t with `dof` >= 1 degrees of
 // freedom (tabulated to 30, then 120, then the normal 1.96).
 double StudentT95(int64_t dof);
@@ -153,15 +144,15 @@ VerdictSplit SplitByVerdict(const proto::RunResults& results);
 // reached (peak / store-all), and the least compute overhead among runs
 // within half and within a quarter of the store-all peak; each a mean with
 // its 95% CI over the instances that have such a run (their count is the
-// MeanCi's; mean NaN if none).
+// Stats'; mean NaN if none).
 struct TradeoffRow {
   std::string regime;
   std::string planner;
   int64_t instances = 0;  // instances of the regime
   int64_t valid_runs = 0;
-  MeanCi min_memory_ratio;
-  MeanCi overhead_at_half;
-  MeanCi overhead_at_quarter;
+  Stats min_memory_ratio;
+  Stats overhead_at_half;
+  Stats overhead_at_quarter;
 };
 std::vector<TradeoffRow> TradeoffSummary(const proto::RunResults& results);
 

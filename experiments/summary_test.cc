@@ -35,6 +35,14 @@ proto::RunResults TwoInstances() {
   return results;
 }
 
+TEST(StudentT95, TabulatedValues) {
+  EXPECT_DOUBLE_EQ(StudentT95(1), 12.706);
+  EXPECT_DOUBLE_EQ(StudentT95(9), 2.262);
+  EXPECT_DOUBLE_EQ(StudentT95(30), 2.042);
+  EXPECT_DOUBLE_EQ(StudentT95(5000), 1.960);
+  EXPECT_TRUE(std::isnan(StudentT95(0)));
+}
+
 TEST(ComputeStats, MeanRangeAndConfidenceHalfWidth) {
   // Mean 2, sample sd 1, t(2) = 4.303: half-width 4.303 / sqrt(3).
   const Stats s = ComputeStats({3.0, 1.0, 2.0});

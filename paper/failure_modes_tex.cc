@@ -17,7 +17,6 @@ namespace tbp::paper {
 namespace {
 
 using experiments::FailureModeRow;
-using experiments::MeanCi;
 
 // The planners whose memory within 1.5x compute the table shows, in order.
 const char* const kTablePlanners[] = {"budget", "dtr", "revolve", "chen_greedy", "periodic"};

@@ -30,7 +30,7 @@ std::string Pct(double fraction) {
   return std::isfinite(fraction) ? absl::StrFormat("%.0f", 100.0 * fraction) : Missing();
 }
 
-std::string PctCi(const experiments::MeanCi& m) {
+std::string PctCi(const experiments::Stats& m) {
   if (!std::isfinite(m.mean)) return Missing();
   if (!std::isfinite(m.half_width)) return Pct(m.mean);
   return absl::StrFormat("$%.0f{\\pm}%.0f$", 100.0 * m.mean, 100.0 * m.half_width);
@@ -83,7 +83,6 @@ std::string Ratio2Ci(const Stats& s) {
   if (!std::isfinite(s.half_width)) return Ratio2(s.mean);
   return absl::StrFormat("$%.2f{\\pm}%.2f$", s.mean, s.half_width);
 }
-std::string PctStatsCi(const Stats& s) { return PctCi({s.count, s.mean, s.half_width}); }
 std::string Pct1(double fraction) { return Fixed(100.0 * fraction, 1); }
 
 // 2 significant digits, plain notation above 0.01, scientific below.
@@ -207,8 +206,8 @@ void RandomDags(const proto::RunResults& r, Macros* m, std::map<std::string, std
                                   : absl::StrCat(Int(row.min_nodes), "--", Int(row.max_nodes));
     absl::StrAppend(&t, TexEscape(row.regime), " & ", row.instances, " & ", nodes, " & ",
                     row.compressible, "/", row.instances, " & ",
-                    Pct1(row.frontier_fraction.mean), " & ", PctStatsCi(row.memory_ratio), " & ",
-                    PctStatsCi(row.overhead), " \\\\\n");
+                    Pct1(row.frontier_fraction.mean), " & ", PctCi(row.memory_ratio), " & ",
+                    PctCi(row.overhead), " \\\\\n");
   }
   (*files)["tab_regimes.tex"] = t + TableTail();
 }
@@ -369,21 +368,19 @@ void Gap(const proto::RunResults& r, Macros* m, std::map<std::string, std::strin
 // lower_bound_gap_exact
 
 // A planner against the exhaustive optimum over the regimes of `r`: the
-// macros <prefix><Planner>{Runs,WithinTwoPct,Regimes,Infeasible} and, when
-// `table` is given, one tab_vs_exact row per regime.
-struct VersusExactTotals {
+// macros <prefix><Planner>{Runs,WithinTwoPct,Regimes,Infeasible,
+// RegimesNinetyFive} and, when `table` is given, one tab_vs_exact row per
+// regime.
+void AddVersusExact(const proto::RunResults& r, const std::string& planner,
+                    const std::string& prefix, Macros* m, std::string* table) {
   int64_t runs = 0, within = 0, regimes = 0, regimes_95 = 0, infeasible = 0;
-};
-VersusExactTotals AddVersusExact(const proto::RunResults& r, const std::string& planner,
-                                 const std::string& prefix, Macros* m, std::string* table) {
-  VersusExactTotals t;
   for (const auto& row : experiments::VersusExactByRegime(r, planner)) {
-    t.runs += row.runs;
-    t.within += row.within_2pct;
-    t.infeasible += row.infeasible;
-    ++t.regimes;
+    runs += row.runs;
+    within += row.within_2pct;
+    infeasible += row.infeasible;
+    ++regimes;
     // A regime meets the 95% goal only with feasible runs to judge.
-    if (row.runs > 0 && 20 * row.within_2pct >= 19 * row.runs) ++t.regimes_95;
+    if (row.runs > 0 && 20 * row.within_2pct >= 19 * row.runs) ++regimes_95;
     if (table == nullptr) continue;
     absl::StrAppend(table, TexEscape(planner), " & ", TexEscape(row.regime), " & ", row.runs,
                     " & ", row.infeasible, " & ",
@@ -394,11 +391,11 @@ VersusExactTotals AddVersusExact(const proto::RunResults& r, const std::string& 
                     " \\\\\n");
   }
   const std::string k = absl::StrCat(prefix, MacroName(planner));
-  m->Add(k + "Runs", Int(t.runs));
-  m->Add(k + "WithinTwoPct", Pct(t.runs == 0 ? NAN : static_cast<double>(t.within) / t.runs));
-  m->Add(k + "Regimes", Int(t.regimes));
-  m->Add(k + "Infeasible", Int(t.infeasible));
-  return t;
+  m->Add(k + "Runs", Int(runs));
+  m->Add(k + "WithinTwoPct", Pct(runs == 0 ? NAN : static_cast<double>(within) / runs));
+  m->Add(k + "Regimes", Int(regimes));
+  m->Add(k + "Infeasible", Int(infeasible));
+  m->Add(k + "RegimesNinetyFive", Int(regimes_95));
 }
 
 // lower_bound_gap_exact_heldout: the budget variants on graphs not used to
@@ -471,8 +468,7 @@ void Exact(const proto::RunResults& r, Macros* m, std::map<std::string, std::str
                              "planner & regime & runs & infeasible & within 2\\% & mean recompute "
                              "ratio & max & mean memory ratio");
   for (const std::string planner : {"budget", "budget_all_orders", "budget_kept", "interval_tree"}) {
-    const VersusExactTotals totals = AddVersusExact(r, planner, "EXVs", m, &vt);
-    m->Add(absl::StrCat("EXVs", MacroName(planner), "RegimesNinetyFive"), Int(totals.regimes_95));
+    AddVersusExact(r, planner, "EXVs", m, &vt);
   }
   (*files)["tab_vs_exact.tex"] = vt + TableTail();
 

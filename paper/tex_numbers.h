@@ -76,7 +76,7 @@ std::string MacroName(const std::string& label);
 // the half-width is not finite (fewer than two values).
 std::string Missing();
 std::string Pct(double fraction);
-std::string PctCi(const experiments::MeanCi& m);
+std::string PctCi(const experiments::Stats& m);
 
 // Bytes as GiB with one decimal ("37.1"); an em dash if not finite.
 std::string GiB(double bytes);
