@@ -85,23 +85,10 @@ do for [fmt in "pdf svg"] {
     }
   }
   # The key: a strip of its own below the panels.
-  set lmargin at screen 0.08
-  set rmargin at screen 0.99
-  set bmargin at screen 0
-  set tmargin at screen 0.85 * bottom - 0.02
-  unset title
-  unset xtics
-  unset ytics
-  unset xlabel
-  unset ylabel
-  unset border
-  unset grid
-  unset logscale y
-  set offsets 0, 0, 0, 0
-  set xrange [0:1]
-  set yrange [0:1]
+  eval key_strip(0.85 * bottom - 0.02)
   set key center center horizontal maxrows 1 samplen 2 font ",8"
   plot for [p in planners] NaN with linespoints lt planner_lt(p) title p, \
        NaN with lines lc rgb "#999999" lw 3 title "best lower bound"
   unset multiplot
+  eval end_key_strip
 }

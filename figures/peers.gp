@@ -90,9 +90,7 @@ do for [fmt in "pdf svg"] {
   set ylabel ""
   plot 2 with lines lc rgb "white" notitle, \
        for [p in all_planners] keyentry with points lt planner_lt(p) title p
-  set border
-  set tics
-  set grid
   unset multiplot
+  eval end_key_strip
   set output
 }

@@ -59,23 +59,11 @@ do for [fmt in "pdf svg"] {
   unset arrow 1
   unset arrow 2
   # The key: a strip of its own below the panels.
-  set lmargin at screen 0.08
-  set rmargin at screen 0.99
-  set bmargin at screen 0
-  set tmargin at screen 0.45 * bottom
-  unset title
-  unset xtics
-  unset ytics
-  unset xlabel
-  unset ylabel
-  unset border
-  unset grid
-  unset logscale x
-  set xrange [0:1]
-  set yrange [0:1]
+  eval key_strip(0.45 * bottom)
   set key center center horizontal maxrows 2 samplen 2 font ",8"
   plot NaN with lines lt 6 title "budget (dense curve)", \
        for [p in point_planners] NaN with points lt lt_of(p) pt pt_of(p) title key_title(p)
   unset multiplot
+  eval end_key_strip
   set output
 }

@@ -9,9 +9,9 @@ set datafile separator ","
 # fields (values that do not exist, results_csv.h) are missing too.
 set datafile missing NaN
 set termoption noenhanced
-set grid back lc rgb "#dddddd" lw 0.5
-set border lc rgb "#444444"
-set tics nomirror out scale 0.6
+# Grid, border and tics (a string, so that end_key_strip can restore them).
+style_axes = "set grid back lc rgb '#dddddd' lw 0.5; set border 31 lc rgb '#444444'; set tics nomirror out scale 0.6"
+eval style_axes
 set key noautotitle
 
 # Planners: one colour and point type each, everywhere.
@@ -44,3 +44,11 @@ start_svg(w, h) = sprintf("set terminal svg noenhanced size %d,%d font '%s' line
 if (exists("preview")) {
   start_pdf(w, h) = sprintf("set terminal pngcairo noenhanced size %d,%d font '%s' linewidth 1; set output '%s'", int(w * 110), int(h * 110), font_spec, pdf_out)
 }
+
+# A key in a strip of its own below a multiplot's panels: `eval
+# key_strip(top)` makes the next plot that strip (screen 0 up to `top`, no
+# axes, ranges [0:1]; the caller sets the key and plots NaN per entry), and
+# `eval end_key_strip` afterwards restores what it unset, so that the
+# second pass of a script (the SVG) draws its panels as the first did.
+key_strip(top) = sprintf("set lmargin at screen 0.08; set rmargin at screen 0.99; set bmargin at screen 0; set tmargin at screen %.6f; unset title; unset xtics; unset ytics; unset xlabel; unset ylabel; unset border; unset grid; unset logscale xy; set offsets 0, 0, 0, 0; set xrange [0:1]; set yrange [0:1]", top)
+end_key_strip = "set lmargin -1; set rmargin -1; set bmargin -1; set tmargin -1; set xtics; set ytics; " . style_axes
