@@ -438,12 +438,11 @@ absl::Status CheckNoPinnedBatch(const onnx::GraphProto& g, int64_t fixed_batch, 
   for (int v = 0; v < g.node_size(); ++v) {
     const onnx::NodeProto& node = g.node(v);
     const std::string& op = node.op_type();
-    if ((op != "Reshape" && op != "Expand" && op != "ConstantOfShape") || node.input_size() < 1) {
-      continue;
-    }
-    const std::string& shape = op == "ConstantOfShape" ? node.input(0) : node.input_size() > 1
-                                                                            ? node.input(1)
-                                                                            : std::string();
+    // The shape operand: ConstantOfShape's first input, Reshape's and
+    // Expand's second.
+    const int operand = op == "ConstantOfShape" ? 0 : (op == "Reshape" || op == "Expand") ? 1 : -1;
+    if (operand < 0 || node.input_size() <= operand) continue;
+    const std::string& shape = node.input(operand);
     const std::optional<std::vector<int64_t>> values = ConstantInt64s(g, shape);
     if (!values || values->empty() || (*values)[0] != fixed_batch) continue;
     return absl::InvalidArgumentError(absl::StrCat(
